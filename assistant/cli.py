@@ -1,0 +1,172 @@
+"""`waypoint`: the command line over the service layer (renders and calls, nothing else)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(help="Waypoint: turn mentoring wishes into SMART goals.", no_args_is_help=True)
+smart_app = typer.Typer(help="SMART analysis of a goal statement.", no_args_is_help=True)
+goals_app = typer.Typer(help="Saved goals.", no_args_is_help=True)
+users_app = typer.Typer(help="People and their roles.", no_args_is_help=True)
+app.add_typer(smart_app, name="smart")
+app.add_typer(goals_app, name="goals")
+app.add_typer(users_app, name="users")
+
+
+@app.callback()
+def main(home: Optional[Path] = typer.Option(None, "--home", help="Data folder (default: $WAYPOINT_HOME or ./.waypoint).")):
+    if home is not None:
+        os.environ["WAYPOINT_HOME"] = str(home)
+
+
+def _today(value: Optional[str]) -> date:
+    try:
+        return date.fromisoformat(value) if value else date.today()
+    except ValueError:
+        raise typer.BadParameter(f"--today must be YYYY-MM-DD, not {value!r}") from None
+
+
+def _service(today: Optional[date] = None):
+    from assistant.config import Settings
+    from assistant.deps import build_deps
+    from assistant.service import Service
+    return Service(build_deps(Settings(), today=(lambda: today) if today else None))
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def _echo_json(data) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@smart_app.command("assess")
+def smart_assess(text: str, today: Optional[str] = typer.Option(None, help="YYYY-MM-DD (default: today)."),
+                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Judge a goal statement against the SMART criteria."""
+    from assistant.smart import assess
+    result = assess(text, _today(today))
+    if as_json:
+        out = {name: {"met": c.met, "reason": c.reason} for name, c in result.criteria().items()}
+        out["deadline"] = result.deadline.isoformat() if result.deadline else None
+        out["questions"] = result.questions
+        _echo_json(out)
+        return
+    for name, c in result.criteria().items():
+        mark = {True: "✔", False: "✘", None: "?"}[c.met]
+        typer.echo(f"{mark} {name.replace('_', '-'):12} {c.reason}")
+    typer.echo(f"deadline: {result.deadline or '—'}")
+    for q in result.questions:
+        typer.echo(f"  • {q}")
+
+
+@app.command()
+def chat(user: str = typer.Option(..., "--user", help="Mentee name (created if new)."),
+         script: Optional[Path] = typer.Option(None, "--script", help="One mentee message per line."),
+         today: Optional[str] = typer.Option(None, help="YYYY-MM-DD (default: today)."),
+         as_json: bool = typer.Option(False, "--json", help="Print the transcript as JSON.")):
+    """Draft a SMART goal with the coach (interactive, or scripted with --script)."""
+    service = _service(_today(today))
+    actor = service.mentee_for_cli(user)
+    if actor.role != "mentee":
+        _fail(f"{user!r} is a {actor.role}; only mentees draft goals.")
+    lines = _script_lines(script) if script else None
+    transcript = []
+    for text in (lines if lines is not None else _prompt_lines()):
+        reply = service.chat(actor, text)
+        transcript.append({"role": "user", "text": text})
+        transcript.append({"role": "assistant", "text": reply.text, "backend": reply.backend,
+                           "step": reply.step.kind, "goal_id": reply.goal.id if reply.goal else None})
+        if not as_json:
+            if lines is not None:
+                typer.echo(f"you> {text}")
+            typer.echo(f"coach> {reply.text}\n")
+        if reply.step.kind == "left":
+            break
+    if as_json:
+        _echo_json(transcript)
+
+
+def _script_lines(path: Path) -> list[str]:
+    if not path.is_file():
+        _fail(f"no such script file: {path}")
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _prompt_lines():
+    typer.echo("coach> What would you like to work on? (type 'quit' to leave; your draft is kept)")
+    while True:
+        try:
+            text = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if text:
+            yield text
+
+
+def _goal_json(goal) -> dict:
+    return goal.model_dump(mode="json")
+
+
+@goals_app.command("list")
+def goals_list(user: str = typer.Option(..., "--user"), as_json: bool = typer.Option(False, "--json")):
+    """List a mentee's goals."""
+    from assistant.service import NotFound
+    service = _service()
+    try:
+        goals = service.goals(service.user(user))
+    except (NotFound, PermissionError) as exc:
+        _fail(str(exc))
+    if as_json:
+        _echo_json([_goal_json(g) for g in goals])
+        return
+    for g in goals:
+        typer.echo(f"#{g.id} [{g.status} {g.progress}%] {g.statement} (due {g.deadline})")
+    if not goals:
+        typer.echo("No goals yet.")
+
+
+@users_app.command("add")
+def users_add(name: str, role: str = typer.Option(..., "--role", help="mentee, mentor or coordinator"),
+              mentor: Optional[str] = typer.Option(None, "--mentor", help="Pair the new mentee with this mentor.")):
+    """Add a person."""
+    from assistant.service import SYSTEM
+    if role not in ("mentee", "mentor", "coordinator"):
+        _fail("--role must be mentee, mentor or coordinator")
+    try:
+        user = _service().add_user(SYSTEM, name, role, mentor=mentor)  # type: ignore[arg-type]
+    except (ValueError, LookupError) as exc:
+        _fail(str(exc))
+    typer.echo(f"Added {user.role} {user.name}" + (f", paired with {mentor}" if mentor else ""))
+
+
+@users_app.command("list")
+def users_list(as_json: bool = typer.Option(False, "--json")):
+    """List people."""
+    from assistant.service import SYSTEM
+    users = _service().users(SYSTEM)
+    if as_json:
+        _echo_json([u.model_dump(mode="json") for u in users])
+        return
+    for u in users:
+        typer.echo(f"{u.name:20} {u.role:12} {'active' if u.active else 'inactive'}")
+
+
+def _mount_optional() -> None:
+    """Sub-commands that live in their own modules."""
+    try:
+        from assistant.cli_kb import kb_app
+        app.add_typer(kb_app, name="kb")
+    except ImportError as exc:  # pragma: no cover - only while a module is missing
+        print(f"(kb commands unavailable: {exc})", file=sys.stderr)
+
+
+_mount_optional()

@@ -1,0 +1,94 @@
+"""Offline phrasing of the goal flow's steps (pure string templates)."""
+from __future__ import annotations
+
+from assistant.coach.flow import Step, statement
+from assistant.coach.types import GoalDraft
+from assistant.models import Citation
+
+ASK = {
+    "what": ("What exactly would you like to achieve? Name a concrete action or outcome and who it's "
+             "for, e.g. \"present our quarterly results to the leadership team\"."),
+    "measure": "How will you know you've done it? Give a number, a score, a count or a credential "
+               "(e.g. \"3 talks\", \"90% or higher\", \"the PMP certification\").",
+    "deadline": "By when do you want to have done it? A date or a period works, e.g. \"by March 31, 2027\" "
+                "or \"within 8 weeks\".",
+    "achievability": "What makes this achievable for you? Think of the time you can give it each week, "
+                     "support from your manager or mentor, budget or access you have, and any constraints.",
+    "relevance": "Why does this goal matter to you right now? How does it connect to your role or career?",
+}
+VAGUE_WHAT = ("\"{what}\" is a good direction, but it isn't specific yet. What would you concretely do, "
+              "and with or for whom? For example: give a talk, finish a named course, lead a project.")
+RETRY = {
+    "deadline": "I couldn't read a date in that. Try \"by March 31, 2027\", \"in April 2027\", "
+                "\"within 6 weeks\" or \"by the end of Q2 2027\".",
+    "measure": "I didn't find something countable yet. What number or result would tell you it's done?",
+}
+PROBLEMS = {"deadline_past": "That date has already passed, so I kept the deadline open. "}
+ACK = {"what": "the goal", "measure": "how it's measured", "target": "the target",
+       "deadline": "the deadline", "achievability": "what makes it achievable",
+       "relevance": "why it matters", "baseline": "your starting point", "milestones": "the milestones"}
+
+
+def phrase(step: Step, draft: GoalDraft, tip: Citation | None = None) -> str:
+    """The reply for one step; `tip` is a guideline passage to cite, if any."""
+    body = {
+        "left": lambda: "Okay, I've kept your draft. Come back any time and we'll pick up where we left off.",
+        "restarted": lambda: "Fresh start. " + ASK["what"],
+        "saved": lambda: f"Saved ✅ \"{statement(draft)}\" is now one of your goals. Your mentor can see it "
+                         "in their view. Want to draft another? Just tell me what it's about.",
+        "ask_change": lambda: "No problem. What would you like to change? For example \"change the deadline "
+                              "to May 2027\" or \"change the target to 5 talks\".",
+        "propose": lambda: _propose(draft),
+        "ask": lambda: _ask(step, draft),
+        "answer": lambda: _ask(step, draft) if step.slot else "Anything else you'd like to change before saving?",
+    }[step.kind]()
+    prefix = _ack(step) + PROBLEMS.get(step.problem, "")
+    text = prefix + body
+    if tip and step.kind in ("ask", "answer"):
+        text += f"\n\n> Tip from *{tip.label()}*: {_snippet(tip.text)}"
+    return text
+
+
+def answer_question(question: str, passages: list[Citation]) -> str:
+    """Answer a mentee's question from the guidelines only, citing them."""
+    if not passages:
+        return ("The program guidelines don't cover that, so I won't guess. Your mentor or the program "
+                "coordinator can help with it.")
+    best = passages[0]
+    return f"From *{best.label()}*: {_snippet(best.text, 420)}"
+
+
+def _ask(step: Step, draft: GoalDraft) -> str:
+    slot = step.slot or "what"
+    if slot == "what" and draft.what:
+        return VAGUE_WHAT.format(what=draft.what.rstrip("."))
+    if draft.tries.get(slot, 0) > 1 and slot in RETRY:
+        return RETRY[slot]
+    return ASK[slot]
+
+
+def _ack(step: Step) -> str:
+    names = [ACK[f] for f in step.filled if f in ACK and f != "deadline_text"]
+    if step.kind not in ("ask", "propose") or not names:
+        return ""
+    names = list(dict.fromkeys(names))
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Got it: I've noted {joined}. "
+
+
+def _propose(draft: GoalDraft) -> str:
+    lines = ["Here's your SMART goal:", "", f"**{statement(draft)}**", "",
+             f"- **Specific:** {draft.what}",
+             f"- **Measurable:** {draft.target or draft.measure}"]
+    if draft.baseline:
+        lines.append(f"- **Starting point:** {draft.baseline}")
+    lines += [f"- **Achievable:** {draft.achievability}",
+              f"- **Relevant:** {draft.relevance}",
+              f"- **Time-bound:** {draft.deadline:%B} {draft.deadline.day}, {draft.deadline.year}" if draft.deadline else "",
+              "", "Shall I save it? Say \"yes\" to save, or tell me what to change."]
+    return "\n".join(line for line in lines if line is not None)
+
+
+def _snippet(text: str, limit: int = 260) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,50 @@
+"""All configuration in one place: environment variables with the prefix WAYPOINT_.
+
+Nothing here opens a database or loads a model; `build_deps` in deps.py does,
+when the app or CLI asks for it.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WAYPOINT_", extra="ignore")
+
+    home: Path = Field(Path(".waypoint"), description="Data folder: SQLite file, Chroma index, logs.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default sqlite in home.")
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; default embedded.")
+    knowledge_dir: Path | None = Field(None, description="Default guidelines ingested on first start.")
+    embedding: Literal["minilm", "openai"] = Field("minilm", description="Embedding model for the guidelines.")
+    llm: Literal["offline", "openai"] | None = Field(None, description="Backend; default offline unless a key or base URL is set.")
+    llm_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible server.")
+    llm_base_url: str | None = Field(None, description="Any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp).")
+    llm_api_key: str | None = Field(None, description="API key; falls back to OPENAI_API_KEY.")
+    llm_timeout: float = Field(20.0, gt=0, description="Seconds per model call before falling back.")
+    llm_max_retries: int = Field(1, ge=0, le=5, description="Retries per turn before the offline engine answers.")
+    admin_password: str | None = Field(None, description="Password of the first coordinator 'admin'.")
+    kb_min_score: float = Field(0.35, description="Below this, the guidelines are said not to cover a question.")
+    max_upload_mb: int = Field(20, gt=0, description="Largest guideline upload accepted.")
+
+    @model_validator(mode="after")
+    def _defaults(self) -> "Settings":
+        if self.llm_api_key is None:
+            self.llm_api_key = os.environ.get("OPENAI_API_KEY") or None
+        if self.llm is None:
+            self.llm = "openai" if (self.llm_api_key or self.llm_base_url) else "offline"
+        if self.knowledge_dir is None:
+            self.knowledge_dir = Path(__file__).resolve().parent.parent / "knowledge"
+        return self
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'waypoint.db').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"

@@ -1,0 +1,14 @@
+"""The service layer: every use case, each taking the acting user. Pages and the CLI call only this."""
+from __future__ import annotations
+
+from assistant.deps import Deps
+from assistant.service.access import AccessDenied, NotFound
+from assistant.service.admin import SYSTEM, AdminService
+from assistant.service.goals import ChatReply, GoalService
+
+__all__ = ["Service", "AccessDenied", "NotFound", "ChatReply", "SYSTEM"]
+
+
+class Service(GoalService, AdminService):
+    def __init__(self, deps: Deps):
+        self.deps = deps

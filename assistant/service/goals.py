@@ -1,0 +1,140 @@
+"""Goal drafting and goals: the use cases behind the mentee chat and the mentor's view."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from assistant.coach.flow import Step, advance, to_goal
+from assistant.coach.offline import QUESTION, OfflineBackend
+from assistant.coach.templates import answer_question, phrase
+from assistant.coach.types import GoalDraft, GoalUpdate, TurnRequest, TurnResult
+from assistant.models import Citation, Conversation, Goal, Message, User
+from assistant.service.access import AccessDenied, NotFound, require_mentee_access, require_role
+
+log = logging.getLogger(__name__)
+# What to look up in the guidelines when the coach asks for a missing criterion.
+TIP_QUERIES = {
+    "what": "how to make a goal specific",
+    "measure": "how to make a goal measurable success criteria",
+    "deadline": "goal deadline time-bound milestones",
+    "achievability": "achievable goal resources support constraints",
+    "relevance": "relevant goal why it matters career",
+}
+
+
+@dataclass
+class ChatReply:
+    text: str
+    backend: str
+    step: Step
+    draft: GoalDraft
+    citations: list[Citation] = field(default_factory=list)
+    goal: Goal | None = None
+    fallback_reason: str | None = None
+
+
+class GoalService:
+    """Mixin of Service: needs self.deps."""
+
+    def goal_conversation(self, actor: User) -> Conversation:
+        """The mentee's open drafting conversation (created if none): resumes after a restart."""
+        require_role(actor, "mentee")
+        return self.deps.store.open_conversation(actor.name, "goal")
+
+    def chat(self, actor: User, text: str) -> ChatReply:
+        require_role(actor, "mentee")
+        text = text.strip()
+        if not text:
+            raise ValueError("Type a message first.")
+        if len(text) > 4000:
+            raise ValueError("That message is too long (over 4,000 characters); please shorten it.")
+        store = self.deps.store
+        conv = store.open_conversation(actor.name, "goal")
+        draft = GoalDraft.model_validate(conv.state or {})
+        if draft.stage == "left":  # the mentee came back: carry on where they were
+            draft = draft.model_copy(update={"stage": "confirming" if draft.asked is None and draft.what else "collecting"})
+        conv.messages.append(Message(role="user", text=text))
+        conv = store.save_conversation(conv)  # the mentee's words are safe before any model runs
+        today = self.deps.today()
+        passages = self._passages(text) if QUESTION.match(text) else []
+        req = TurnRequest(kind="goal", text=text, draft=draft.model_dump(mode="json"), expecting=draft.asked,
+                          today=today, passages=passages,
+                          history=[{"role": m.role, "text": m.text} for m in conv.messages[-6:]])
+        result, update = self._interpret(req)
+        draft, step = advance(draft, update, today)
+        goal = None
+        if step.kind == "saved":
+            goal = store.save_goal(to_goal(draft, actor.name), by=actor.name, note="created in chat")
+            draft = draft.model_copy(update={"saved_goal_id": goal.id})
+        reply, cites = self._reply(step, draft, result, passages)
+        conv.messages.append(Message(role="assistant", text=reply, backend=result.backend, citations=cites))
+        conv.state = draft.model_dump(mode="json")
+        conv = store.save_conversation(conv)
+        if step.kind == "saved":
+            store.close_conversation(conv.id)
+        self._record_usage(actor, result)
+        return ChatReply(reply, result.backend, step, draft, cites, goal, result.fallback_reason)
+
+    def goals(self, actor: User, owner: str | None = None) -> list[Goal]:
+        """A mentee's goals: theirs, or their paired mentor's view of them."""
+        owner = owner or actor.name
+        require_mentee_access(self.deps.store, actor, owner)
+        return self.deps.store.list_goals(owner=owner)
+
+    def goal(self, actor: User, goal_id: int) -> Goal:
+        goal = self.deps.store.get_goal(goal_id)
+        if goal is None:
+            raise NotFound(f"No goal {goal_id}.")
+        require_mentee_access(self.deps.store, actor, goal.owner)
+        return goal
+
+    def mentees(self, actor: User) -> list[str]:
+        require_role(actor, "mentor")
+        return self.deps.store.mentees_of(actor.name)
+
+    # -- internals -------------------------------------------------------
+    def _interpret(self, req: TurnRequest) -> tuple[TurnResult, GoalUpdate]:
+        """One backend call; anything it gets wrong, the offline rules answer instead."""
+        try:
+            result = self.deps.backend.interpret(req)
+            return result, GoalUpdate.model_validate(result.update)
+        except (ValidationError, Exception) as exc:  # noqa: BLE001 - a turn must never be lost
+            log.warning("backend failed, offline engine answers: %s", exc)
+            result = OfflineBackend().interpret(req)
+            result.backend, result.fallback_reason = "offline (fallback)", f"{type(exc).__name__}: {exc}"[:300]
+            return result, GoalUpdate.model_validate(result.update)
+
+    def _reply(self, step: Step, draft: GoalDraft, result: TurnResult,
+               passages: list[Citation]) -> tuple[str, list[Citation]]:
+        if step.kind == "answer":
+            cites = [p for p in passages if p.score >= self.deps.settings.kb_min_score][:1]
+            answer = result.reply if (result.reply and cites) else answer_question(step.question, cites)
+            return answer + "\n\n" + phrase(step, draft), cites
+        if result.reply and step.kind == "ask" and result.asks == step.slot:
+            return result.reply, []
+        tip = self._tip(step.slot) if step.kind == "ask" and draft.tries.get(step.slot or "", 0) == 1 else None
+        return phrase(step, draft, tip), [tip] if tip else []
+
+    def _passages(self, query: str) -> list[Citation]:
+        try:
+            return self.deps.kb.relevant(query, k=3)
+        except Exception as exc:  # noqa: BLE001 - the coach works without its library
+            log.warning("knowledge base unavailable: %s", exc)
+            return []
+
+    def _tip(self, slot: str | None) -> Citation | None:
+        if slot is None:
+            return None
+        # The same five queries recur in every conversation: search each once per process.
+        cache = self.__dict__.setdefault("_tips", {})
+        if slot not in cache:
+            cache[slot] = self._passages(TIP_QUERIES[slot])
+        return cache[slot][0] if cache[slot] else None
+
+    def _record_usage(self, actor: User, result: TurnResult) -> None:
+        record = getattr(self.deps.store, "record_usage", None)
+        if record and result.usage.calls:
+            record(actor.name, result.backend, result.usage)
+

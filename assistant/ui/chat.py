@@ -1,0 +1,65 @@
+"""Mentee: draft a SMART goal in conversation; the five criteria light up as they are met."""
+import time
+
+import streamlit as st
+
+from assistant.coach.flow import criteria_status
+from assistant.coach.types import GoalDraft
+from assistant.ui.common import require_user
+
+svc, user = require_user()
+st.title("💬 Goal coach")
+
+conv = svc.goal_conversation(user)
+draft = GoalDraft.model_validate(conv.state or {})
+chat_col, side = st.columns([3, 1])
+
+
+def show_message(role: str, text: str, backend: str = "", citations=()) -> None:
+    with st.chat_message(role):
+        st.markdown(text) if role == "assistant" else st.text(text)
+        for cite in citations:
+            with st.expander(f"📖 Source: {cite.label()}"):
+                st.text(cite.text)
+        if backend:
+            st.caption(f"answered by {backend}")
+
+
+def stream(text: str):
+    # Word by word, so a long reply reads like the LLM streaming it does.
+    for word in text.split(" "):
+        yield word + " "
+        time.sleep(0.005)
+
+
+with chat_col:
+    if not conv.messages:
+        show_message("assistant", "Hi! What would you like to get better at, or achieve, in the next few months? "
+                     "Tell me as much as you like: what, how you'll measure it, by when, what support you have "
+                     "and why it matters.")
+    for m in conv.messages:
+        show_message(m.role, m.text, m.backend, m.citations)
+
+with side:
+    st.subheader("SMART check")
+    for name, met in criteria_status(draft).items():
+        (st.success if met else st.info)(("✅ " if met else "⬜ ") + name)
+    if draft.stage == "confirming":
+        st.caption("Ready to save: say “yes”.")
+    st.caption("Say “start over” to begin again, or “quit” to leave; your draft is kept either way.")
+
+if prompt := st.chat_input("Tell the coach about your goal…"):
+    with chat_col:
+        show_message("user", prompt)
+        try:
+            reply = svc.chat(user, prompt)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            with st.chat_message("assistant"):
+                st.write_stream(stream(reply.text))
+            if reply.fallback_reason:
+                st.warning("The language model didn't answer this turn, so the offline coach did.")
+            if reply.goal:
+                st.toast("Goal saved 🎯")
+    st.rerun()

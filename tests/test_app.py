@@ -1,0 +1,79 @@
+"""The real app.py under Streamlit's AppTest: a mentee drafts a goal, the mentor sees it."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.config import Settings
+from assistant.deps import build_deps
+from assistant.service import SYSTEM, Service
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+LINES = ["I want to get better at public speaking",
+         "Give 3 talks at our team all-hands meeting",
+         "by the end of March 2027",
+         "My manager gives me an hour a week to prepare",
+         "I want to lead the team one day",
+         "yes"]
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("WAYPOINT_HOME", str(tmp_path / "home"))
+    svc = Service(build_deps(Settings()))
+    svc.add_user(SYSTEM, "maria", "mentor")
+    svc.add_user(SYSTEM, "alex", "mentee", mentor="maria")
+    svc.add_user(SYSTEM, "sam", "mentee")
+    return tmp_path / "home"
+
+
+def login(name: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.selectbox(key="who").select(name)
+    at.button(key="continue").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def all_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [s.value for s in at.success]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_drafting_conversation_saves_a_goal_the_mentor_sees(home):
+    at = login("alex")
+    assert at.chat_input, "the mentee lands on the chat page"
+    for line in LINES:
+        at.chat_input[0].set_value(line).run()
+        assert not at.exception, at.exception
+    text = all_text(at)
+    assert "Saved" in text
+    # The SMART panel shows all five criteria met while the goal was confirmed.
+    mentor = login("maria")
+    assert "3 talks" in all_text(mentor).lower() or "3 talks" in all_text(mentor)
+    assert "2027-03-31" in all_text(mentor) or "31 Mar 2027" in all_text(mentor)
+
+
+def test_criteria_turn_green_as_they_are_met(home):
+    at = login("sam")
+    assert len(at.success) == 0
+    at.chat_input[0].set_value("Give 2 talks at the engineering guild by April 2027").run()
+    met = [s.value for s in at.success]
+    assert any("Specific" in m for m in met) and any("Time-bound" in m for m in met)
+    assert not any("Relevant" in m for m in met)
+
+
+def test_draft_survives_a_new_session(home):
+    at = login("sam")
+    at.chat_input[0].set_value("Shadow the sales team on 4 client calls").run()
+    again = login("sam")  # a reload: a fresh session, same data folder
+    assert "Shadow the sales team" in all_text(again)
+
+
+def test_mentor_without_mentees_and_unpaired_goals_hidden(home):
+    at = login("maria")
+    assert "hasn't saved a goal" in all_text(at) or "alex" in all_text(at)
+    assert "sam" not in [o for sb in at.selectbox for o in sb.options]

@@ -1,0 +1,96 @@
+"""The `waypoint` CLI through typer's runner, on a real SQLite home."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("WAYPOINT_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def invoke(*args):
+    result = runner.invoke(app, list(args))
+    return result
+
+
+def test_smart_assess_json_shape(home):
+    r = invoke("smart", "assess", "Earn the PMP certification by October 2027.", "--today", "2026-11-23", "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert set(data) == {"specific", "measurable", "achievable", "relevant", "time_bound", "deadline", "questions"}
+    assert data["specific"]["met"] is True and data["time_bound"]["met"] is True
+    assert data["achievable"]["met"] is None and data["deadline"] == "2027-10-31"
+    assert isinstance(data["specific"]["reason"], str) and data["questions"]
+
+
+def test_smart_assess_vague(home):
+    r = invoke("smart", "assess", "Get better at public speaking.", "--today", "2026-11-23", "--json")
+    data = json.loads(r.output)
+    assert data["specific"]["met"] is False and data["deadline"] is None
+    assert len(data["questions"]) >= 3
+
+
+def test_bad_today_is_a_clear_error(home):
+    r = invoke("smart", "assess", "x", "--today", "23/11/2026")
+    assert r.exit_code != 0 and "YYYY-MM-DD" in r.output
+
+
+def test_scripted_chat_saves_goal_and_lists_it(home, tmp_path):
+    script = tmp_path / "chat.txt"
+    script.write_text("I want to get better at public speaking\n"
+                      "Give 3 talks at our team all-hands meeting\n"
+                      "by the end of March 2027\n"
+                      "My manager gives me an hour a week to prepare\n"
+                      "I want to lead the team one day\n"
+                      "yes\n")
+    r = invoke("--home", str(home), "chat", "--user", "alex", "--script", str(script),
+               "--today", "2026-11-23", "--json")
+    assert r.exit_code == 0, r.output
+    transcript = json.loads(r.output)
+    assert [t["role"] for t in transcript[:2]] == ["user", "assistant"]
+    assert transcript[-1]["step"] == "saved" and transcript[-1]["goal_id"]
+    r = invoke("goals", "list", "--user", "alex", "--json")
+    goals = json.loads(r.output)
+    assert len(goals) == 1 and goals[0]["deadline"] == "2027-03-31"
+    assert goals[0]["owner"] == "alex" and goals[0]["status"] == "active"
+    assert goals[0]["achievability"] and goals[0]["relevance"]
+
+
+def test_chat_resumes_a_draft_across_runs(home, tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Shadow the sales team on 4 client calls\n")
+    second.write_text("by February 2027\n")
+    invoke("chat", "--user", "sam", "--script", str(first), "--today", "2026-11-23")
+    r = invoke("chat", "--user", "sam", "--script", str(second), "--today", "2026-11-23", "--json")
+    reply = json.loads(r.output)[-1]["text"]
+    assert "achievable" in reply.lower() or "support" in reply.lower()
+
+
+def test_users_add_with_mentor_and_errors(home):
+    assert invoke("users", "add", "maria", "--role", "mentor").exit_code == 0
+    r = invoke("users", "add", "alex", "--role", "mentee", "--mentor", "maria")
+    assert r.exit_code == 0 and "paired with maria" in r.output
+    r = invoke("users", "add", "alex", "--role", "mentee")
+    assert r.exit_code == 1 and "already exists" in r.output
+    r = invoke("users", "add", "zed", "--role", "boss")
+    assert r.exit_code == 1
+    r = invoke("users", "list", "--json")
+    assert {u["name"] for u in json.loads(r.output)} == {"maria", "alex"}
+
+
+def test_goals_list_unknown_user(home):
+    r = invoke("goals", "list", "--user", "nobody", "--json")
+    assert r.exit_code == 1 and "No user named" in r.output
+
+
+def test_missing_script_file(home, tmp_path):
+    r = invoke("chat", "--user", "alex", "--script", str(tmp_path / "nope.txt"))
+    assert r.exit_code == 1 and "no such script" in r.output
