@@ -31,7 +31,7 @@ def home(tmp_path, monkeypatch):
 def login(name: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.selectbox(key="who").select(name)
+    at.selectbox(key="who").select(name).run()
     at.button(key="continue").click()
     at.run()
     assert not at.exception, at.exception
@@ -39,7 +39,7 @@ def login(name: str) -> AppTest:
 
 
 def all_text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [s.value for s in at.success]
+    parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [s.value for s in at.success] + [i.value for i in at.info]
     return "\n".join(str(p) for p in parts)
 
 
@@ -63,7 +63,7 @@ def test_criteria_turn_green_as_they_are_met(home):
     at.chat_input[0].set_value("Give 2 talks at the engineering guild by April 2027").run()
     met = [s.value for s in at.success]
     assert any("Specific" in m for m in met) and any("Time-bound" in m for m in met)
-    assert not any("Relevant" in m for m in met)
+    assert not any("Relevant" in m for m in met), met
 
 
 def test_draft_survives_a_new_session(home):

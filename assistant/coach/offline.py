@@ -36,7 +36,8 @@ WHY = re.compile(r"\b(because|so that|so i can|so i could|in order to|which (wil
                  r"i want to (grow|become|move|get promoted)|for my (career|promotion|growth|role))\b", _I)
 SUPPORT = re.compile(r"\b(my (manager|lead|boss|team lead|mentor)|budget|(\d+|an?|one|two|a few) hours?|"
                      r"i (have|'ve got|can (spend|set aside|dedicate|use|make))|with (the )?(help|support)|"
-                     r"support from|access to|(is|are|has) agreed|constraint|resources?|time (each|every|per))\b", _I)
+                     r"support from|access to|(company|employer|team|manager) (pays|will pay|covers|sponsors|funds)|"
+                     r"paid by|covered by|sponsor\w*|(is|are|has) agreed|constraint|resources?|time (each|every|per))\b", _I)
 BASELINE = re.compile(r"\b(currently|right now|at the moment|so far|today i|at present|from (\d+|zero|none))\b", _I)
 SKIPPY = re.compile(r"^\W*(i don'?t know|not sure|no idea|dunno|skip|pass|n/?a|none)\W*$", _I)
 
@@ -92,19 +93,27 @@ def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> Go
     measure = find_measure(text)
     if measure:
         fields["target"] = measure
-    why = WHY.search(text)
-    core = text[: why.start()].strip(" ,;-") if why else text
-    if why:
-        fields["relevance"] = text[why.start():].strip()
+    core_parts, why_parts, support = [], [], []
+    for sentence in re.split(r"(?<=[.!;])\s+", text):
+        why = WHY.search(sentence)
+        if why:
+            why_parts.append(sentence[why.start():].strip())
+            sentence = sentence[: why.start()].strip(" ,;-")
+        if sentence and SUPPORT.search(sentence) and not is_specific_goal_sentence(sentence, draft):
+            support.append(sentence)
+        elif sentence:
+            core_parts.append(sentence)
+    core = " ".join(core_parts)
+    if why_parts:
+        fields["relevance"] = " ".join(why_parts)
     if expecting == "relevance" and not SKIPPY.match(text):
         fields["relevance"] = text
-    sentences = re.split(r"(?<=[.!;])\s+", core)
-    support = [s for s in sentences if SUPPORT.search(s) and not is_specific_goal_sentence(s, draft)]
     if expecting == "achievability" and not SKIPPY.match(text):
         fields["achievability"] = text
     elif support and expecting != "what":
         fields["achievability"] = " ".join(support)
-        core = " ".join(s for s in sentences if s not in support)
+    elif support:
+        core = " ".join(filter(None, [core, *support]))
     if BASELINE.search(text):
         fields["baseline"] = next(s for s in re.split(r"(?<=[.!;])\s+", text) if BASELINE.search(s))
     if _wants_what(core, draft, expecting):

@@ -123,3 +123,7 @@ class Step(Strict):
     restarted: bool = False
     intro: bool = Field(False, description="First question of the prep: mention skip/done.")
     remaining: int = Field(0, ge=0, description="Questions left including this one.")
+
+
+# The LLM backend's registry looks update models up by conversation kind.
+PREP_SCHEMAS: dict[str, type[Strict]] = {"prep": PrepUpdate}

@@ -53,6 +53,8 @@ class GoalService:
         store = self.deps.store
         conv = store.open_conversation(actor.name, "goal")
         draft = GoalDraft.model_validate(conv.state or {})
+        if draft.stage == "saved":  # the conversation goes on: a new message starts the next goal
+            draft = GoalDraft()
         if draft.stage == "left":  # the mentee came back: carry on where they were
             draft = draft.model_copy(update={"stage": "confirming" if draft.asked is None and draft.what else "collecting"})
         conv.messages.append(Message(role="user", text=text))
@@ -71,9 +73,7 @@ class GoalService:
         reply, cites = self._reply(step, draft, result, passages)
         conv.messages.append(Message(role="assistant", text=reply, backend=result.backend, citations=cites))
         conv.state = draft.model_dump(mode="json")
-        conv = store.save_conversation(conv)
-        if step.kind == "saved":
-            store.close_conversation(conv.id)
+        store.save_conversation(conv)
         self._record_usage(actor, result)
         return ChatReply(reply, result.backend, step, draft, cites, goal, result.fallback_reason)
 

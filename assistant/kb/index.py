@@ -1,0 +1,194 @@
+"""KnowledgeBase: the guidelines' use cases (ingest, list, remove, reindex, search).
+
+Built from Settings and lazy: nothing is opened until the first call. One instance may be
+shared by threads (Streamlit sessions); writes and the search snapshot are guarded by a lock.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path, PurePath
+from typing import Callable, Iterable
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.kb.embeddings import build_embedder
+from assistant.kb.loaders import SUPPORTED, parse
+from assistant.kb.retrieval import CANDIDATES, Snapshot, fuse
+from assistant.kb.splitting import Piece, context_text, split_document
+from assistant.kb.store import ChunkStore, Records
+from assistant.kb.types import DocumentInfo, IngestError, IngestResult, KBError
+from assistant.models import Citation
+
+Progress = Callable[[int, int, str], None]
+REVISION_CHECK_SECONDS = 2.0  # how stale a search may be after another process wrote
+
+
+class KnowledgeBase:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.embedder = build_embedder(settings)
+        self.store = ChunkStore(settings, self.embedder)
+        self._lock = threading.RLock()
+        self._snapshot: Snapshot | None = None
+        self._checked_at = 0.0
+
+    # -- ingestion -------------------------------------------------------------------------
+    def add_file(self, path: Path) -> IngestResult:
+        path = Path(path)
+        if not path.is_file():
+            return _error(path.name, f"no such file: {path}")
+        too_big = self._size_error(path.stat().st_size)
+        if too_big:
+            return _error(path.name, too_big)
+        return self.add_bytes(path.name, path.read_bytes())
+
+    def add_bytes(self, name: str, data: bytes) -> IngestResult:
+        name = PurePath(name).name or "upload"
+        too_big = self._size_error(len(data))
+        if too_big:
+            return _error(name, too_big)
+        try:
+            return self._ingest(name, data)
+        except IngestError as exc:
+            return _error(name, str(exc))
+
+    def add_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> list[IngestResult]:
+        files = [f for p in paths for f in _expand(Path(p))]
+        results = []
+        for done, path in enumerate(files, start=1):
+            results.append(self.add_file(path))
+            if progress:
+                progress(done, len(files), path.name)
+        return results
+
+    def ensure_defaults(self) -> list[IngestResult]:
+        """On first start (empty index), ingest the default guidelines in knowledge_dir."""
+        folder = self.settings.knowledge_dir
+        if self.store.count() or folder is None or not Path(folder).is_dir():
+            return []
+        return self.add_paths([Path(folder)])
+
+    def _size_error(self, size: int) -> str | None:
+        limit = self.settings.max_upload_mb
+        if size > limit * 1024 * 1024:
+            return f"the file is {size / 1024 / 1024:.1f} MB; the limit is {limit} MB"
+        return None
+
+    def _ingest(self, name: str, data: bytes) -> IngestResult:
+        sha = hashlib.sha256(data).hexdigest()
+        same = self.store.first({"sha256": sha})
+        if same is not None:
+            return IngestResult(source=name, doc_id=same["doc_id"], status="unchanged",
+                                chunks=self.store.count({"doc_id": same["doc_id"]}))
+        doc = parse(name, data)
+        pieces = split_document(doc)
+        # Everything is computed before the index is touched: a failure here changes nothing.
+        vectors = self.embedder.encode([context_text(doc.title, p) for p in pieces])
+        new = _records(sha[:16], name, doc.title, sha, pieces, vectors)
+        old = self.store.get({"source": name}, embeddings=True)
+        with self._lock:
+            self.store.replace(old, new)
+            self._snapshot = None
+        return IngestResult(source=name, doc_id=sha[:16], status="replaced" if old.ids else "added",
+                            chunks=len(new))
+
+    # -- documents -------------------------------------------------------------------------
+    def list_documents(self) -> list[DocumentInfo]:
+        docs: dict[str, DocumentInfo] = {}
+        for meta in self.store.get(documents=False).metadatas:
+            info = docs.get(meta["doc_id"])
+            if info is None:
+                docs[meta["doc_id"]] = DocumentInfo(
+                    doc_id=meta["doc_id"], source=meta["source"], title=meta["title"], chunks=1,
+                    added_at=datetime.fromisoformat(meta["added_at"]), sha256=meta["sha256"])
+            else:
+                info.chunks += 1
+        return sorted(docs.values(), key=lambda d: (d.title.lower(), d.source))
+
+    def remove(self, doc_id: str) -> bool:
+        with self._lock:
+            removed = self.store.delete({"doc_id": doc_id}) > 0
+            self._snapshot = None
+        return removed
+
+    def reindex(self) -> int:
+        """Re-embed every passage with the configured model; returns the number of passages."""
+        with self._lock:
+            old = self.store.get()
+            texts = [context_text(m["title"], Piece(d, m.get("section", ""))) for d, m in zip(old.documents, old.metadatas)]
+            self.store.rebuild(Records(old.ids, self.embedder.encode(texts), old.documents, old.metadatas))
+            self._snapshot = None
+        return len(old.ids)
+
+    # -- search ----------------------------------------------------------------------------
+    def search(self, query: str, k: int = 3) -> list[Citation]:
+        """The k passages that best answer `query`, best first, score about 0..1."""
+        query = " ".join(query.split())
+        if not query or k < 1 or self.store.collection() is None:
+            return []
+        snapshot = self._current_snapshot()
+        if not snapshot.ids:
+            return []
+        vector = self.embedder.encode([query])[0]
+        ids, similarities = self.store.query(vector, min(CANDIDATES, len(snapshot.ids)))
+        if any(chunk_id not in snapshot.position for chunk_id in ids):
+            snapshot = self._current_snapshot(force=True)  # another process added passages
+        keep = [i for i, chunk_id in enumerate(ids) if chunk_id in snapshot.position]
+        positions = [snapshot.position[ids[i]] for i in keep]
+        ranked = fuse(positions, similarities[keep], snapshot.lexical.scores(query), k)
+        return [_citation(snapshot, pos, score) for pos, score in ranked]
+
+    def relevant(self, query: str, k: int = 3) -> list[Citation]:
+        """search() without the passages scoring under kb_min_score: [] means not covered."""
+        return [c for c in self.search(query, k) if c.score >= self.settings.kb_min_score]
+
+    def _current_snapshot(self, force: bool = False) -> Snapshot:
+        with self._lock:
+            now = time.monotonic()
+            if self._snapshot is not None and not force and now - self._checked_at < REVISION_CHECK_SECONDS:
+                return self._snapshot
+            revision = self.store.revision()
+            self._checked_at = now
+            if force or self._snapshot is None or self._snapshot.revision != revision:
+                records = self.store.get()
+                texts = [context_text(m["title"], Piece(d, m.get("section", "")))
+                         for d, m in zip(records.documents, records.metadatas)]
+                self._snapshot = Snapshot.build(revision, records.ids, records.documents, records.metadatas, texts)
+            return self._snapshot
+
+
+def _error(source: str, message: str) -> IngestResult:
+    return IngestResult(source=source, status="error", error=message)
+
+
+def _expand(path: Path) -> list[Path]:
+    """A file as given (its type is checked later); a folder's supported files, recursively."""
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                  and not any(part.startswith(".") for part in p.relative_to(path).parts))
+
+
+def _records(doc_id: str, source: str, title: str, sha: str, pieces: list[Piece],
+             vectors: np.ndarray) -> Records:
+    added_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    metadatas = []
+    for i, piece in enumerate(pieces):
+        meta = {"doc_id": doc_id, "source": source, "title": title, "section": piece.section,
+                "chunk": i, "sha256": sha, "added_at": added_at}
+        if piece.page is not None:
+            meta["page"] = piece.page
+        metadatas.append(meta)
+    return Records([f"{doc_id}-{i:04d}" for i in range(len(pieces))], vectors,
+                   [p.text for p in pieces], metadatas)
+
+
+def _citation(snapshot: Snapshot, pos: int, score: float) -> Citation:
+    meta = snapshot.metadatas[pos]
+    return Citation(doc_id=meta["doc_id"], source=meta["source"], title=meta["title"],
+                    section=meta.get("section", ""), page=meta.get("page"),
+                    text=snapshot.documents[pos], score=round(score, 4))

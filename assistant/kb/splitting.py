@@ -1,0 +1,83 @@
+"""Split a parsed document into passages along its headings and paragraphs.
+
+A section (a heading and the paragraphs under it) is the natural unit of a guideline: it
+stays whole when it fits, is split at paragraphs and then sentences when it is long
+(langchain-text-splitters, with overlap), and short neighbours on the same page are merged so
+that no passage is a lone heading or a one-line remark.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from assistant.kb.types import ParsedDocument, Piece
+
+CHUNK_SIZE = 700  # characters; long sections are split into passages of at most this
+CHUNK_OVERLAP = 120
+MIN_CHUNK = 300  # a passage shorter than this is merged with a neighbour when they fit
+MERGE_MAX = 800
+SECTION_SEP = " › "
+
+_SPLITTER = RecursiveCharacterTextSplitter(
+    chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, keep_separator="end",
+    separators=["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""])
+
+
+@dataclass(slots=True)
+class _Section:
+    path: tuple[str, ...]
+    page: int | None
+    paragraphs: list[str] = field(default_factory=list)
+
+
+def split_document(doc: ParsedDocument) -> list[Piece]:
+    """Passages of about 300–800 characters, each with its section heading and page."""
+    pieces = [piece for section in _sections(doc) for piece in _split_section(section)]
+    return _merge_small(pieces)
+
+
+def _sections(doc: ParsedDocument) -> list[_Section]:
+    stack: list[tuple[int, str]] = []  # (level, heading) of the headings we are under
+    sections: list[_Section] = []
+    for block in doc.blocks:
+        if block.level:
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            stack.append((block.level, block.text))
+            # The heading's own words stay in the passage: they often say what it is about.
+            sections.append(_Section(tuple(h for _, h in stack), block.page, [block.text]))
+        elif not sections or sections[-1].page != block.page:
+            path = sections[-1].path if sections else ()
+            sections.append(_Section(path, block.page, [block.text]))
+        else:
+            sections[-1].paragraphs.append(block.text)
+    return sections
+
+
+def _split_section(section: _Section) -> list[Piece]:
+    label = SECTION_SEP.join(section.path)
+    text = "\n\n".join(section.paragraphs)
+    parts = [text] if len(text) <= CHUNK_SIZE else _SPLITTER.split_text(text)
+    return [Piece(part.strip(), label, section.page) for part in parts if part.strip()]
+
+
+def _merge_small(pieces: list[Piece]) -> list[Piece]:
+    merged: list[Piece] = []
+    for piece in pieces:
+        last = merged[-1] if merged else None
+        if (last is not None and last.page == piece.page
+                and min(len(last.text), len(piece.text)) < MIN_CHUNK
+                and len(last.text) + len(piece.text) + 2 <= MERGE_MAX):
+            # The merged passage is labelled by the section that contributes most of it.
+            section = last.section if len(last.text) >= len(piece.text) else piece.section
+            merged[-1] = Piece(f"{last.text}\n\n{piece.text}", section, piece.page)
+        else:
+            merged.append(piece)
+    return merged
+
+
+def context_text(title: str, piece: Piece) -> str:
+    """What is embedded and keyword-indexed: the passage with its document title and section."""
+    heading = f"{title}{SECTION_SEP}{piece.section}" if piece.section else title
+    return f"{heading}\n{piece.text}"

@@ -1,0 +1,233 @@
+"""Judging a goal statement against SMART, by rules (no I/O, no model).
+
+Specific, Measurable and Time-bound are read from the text; Achievable and
+Relevant are the mentee's to say, so they are met only once the mentee has said
+something about them. Dates live in `smart_dates`.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.models import Criterion, SmartAssessment
+from assistant.smart_dates import NUMBER_WORDS, deadline_phrase, find_deadline, parse_deadline, scan, time_spans
+
+__all__ = ["QUESTIONS", "assess", "deadline_phrase", "find_measure", "is_specific", "parse_deadline"]
+
+QUESTIONS: dict[str, str] = {
+    "specific": "What exactly will you do, and with or for whom (say, \"present our results to the leadership team\")?",
+    "measurable": "How will you know you've succeeded: what number, score or result would show it?",
+    "achievable": "What will help you get there, such as time, support or resources?",
+    "relevant": "Why does this goal matter to you right now?",
+    "time_bound": "By when would you like to have this done (a date or a month is best)?",
+}
+
+_I = re.IGNORECASE
+_NUMWORD = r"(?:" + "|".join(NUMBER_WORDS) + r"|a\s+dozen|dozen|hundred|once|twice|thrice)"
+_NUMBER = rf"(?:[$€£]\s?\d+(?:,\d{{3}})*(?:\.\d+)?\s?[km]?\b|\d+(?:,\d{{3}})*(?:\.\d+)?|{_NUMWORD}\b)"
+_LEFT = (r"(?:(?:at\s+least|at\s+most|no\s+(?:more|less|fewer)\s+than|(?:more|less|fewer)\s+than|a\s+(?:minimum|maximum)"
+         r"\s+of|over|under|above|below|up\s+to|every|by|to)\s+)?")
+_RIGHT = r"(?:\s*(?:%|percent\b|per\s+cent\b)|\s+times\b)?(?:\s+or\s+(?:more|higher|above|better|greater|less|lower|fewer|below))?"
+_RANGE = re.compile(rf"\bfrom\s+{_NUMBER}\s*%?\s+to\s+{_NUMBER}\s*%?", _I)
+_NUM = re.compile(rf"(?<![\w.:/-]){_LEFT}(?P<num>{_NUMBER}){_RIGHT}(?![\w:/-])", _I)
+_ADJECTIVAL = re.compile(r"^\s+(?:minute|hour|day|week|month|year|page|session|module|step|person)\s+[a-z]", _I)
+# A number straight after a capitalised word (not the first) or a label names something: "Python 3".
+_NAME_LABEL = re.compile(r"\b(?:version|v|level|phase|step|chapter|part|module|season|grade|tier|room|no\.?|#)\s*$", _I)
+_COUNTED = re.compile(r"^(?:\s+(?!(?:a|an|the|and|or|by|to|in|on|at|of|for|with|from|so|that|each|every|per|my|our)\b)"
+                      r"[a-z][\w'-]*){1,4}", _I)
+_PER = re.compile(r"^\s+(?:a|an|per|each)\s+(?:day|week|month|quarter|year|session|time|sprint)\b", _I)
+
+_CRED = (r"(?:certifications?|certificates?|certs?|licen[cs]es?|credentials?|accreditations?|qualifications?|degrees?|"
+         r"diplomas?|MBA|badges?)")
+_TEST = r"(?:exams?|examinations?|tests?|quiz(?:zes)?|assessments?)"
+_COURSE = (r"(?:courses?|program(?:me)?s?|trainings?|bootcamps?|modules?|class(?:es)?|curricul(?:um|a)|apprenticeships?|"
+           r"masterclass(?:es)?|specializations?)")
+_ANY = rf"(?:{_TEST}|{_CRED}|{_COURSE})"
+_OBJ = r"(?P<obj>(?:the|my|our|an?|[A-Z][\w'’-]*)\s+(?:[\w'’-]+\s+){0,6}?%s(?:\s+%s)*)\b"
+_CREDENTIALS = [re.compile(p, _I) for p in (
+    rf"\b(?:pass|passes|passed|passing|ace|clear)\s+{_OBJ % (_ANY, _ANY)}",
+    rf"\b(?:earn|obtain|get|achieve|attain|gain|receive|secure|acquire|complete|finish|renew)\w*\s+{_OBJ % (_CRED, _ANY)}",
+    # a course counts only when it is named ("the ... course"), not "a course on X"
+    r"\b(?:complete|finish|graduate\s+from)\w*\s+(?P<obj>(?:the|my|our|[\w'’-]+'s|[A-Z][\w-]*)\s+"
+    rf"(?:[\w'’-]+\s+){{0,6}}?{_COURSE}(?:\s+{_ANY})*)\b",
+    # a credential known by its acronym ("obtain my PMP") or a grade ("get an A in statistics")
+    r"\b(?:earn|obtain|attain|achieve|pass)\w*\s+(?P<obj>(?:my|the|an?)\s+(?-i:[A-Z]{2,6}))\b(?!['’-])",
+    r"\b(?:get|earn|achieve|receive|score)\w*\s+(?P<obj>(?:an?\s+)?(?-i:[A-F][+-]?))(?=\s+(?:in|on|for)\b)",
+    r"(?P<obj>\b(?-i:[ABC][12])(?:\s+level)?)\b",  # a language level (CEFR)
+    r"\b(?P<obj>(?:get|getting|got|become|becoming)\s+(?:an?\s+)?(?:certified|licensed|chartered|accredited)"
+    r"(?:\s+(?:in|as|on)\s+[\w'’-]+(?:\s+[A-Z][\w'’-]*){0,3}|\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})?)",
+    r"\b(?:reach|achieve|attain|get\s+to)\s+(?P<obj>level\s+\d+)\b",
+)]
+
+_LEAD = re.compile(
+    r"^\s*(?:(?:goal|objective)\s*:\s*|(?:my|our|the)\s+(?:main\s+)?(?:goal|aim|objective)\s+is\s+(?:to\s+)?|"
+    r"(?:i|we)(?:'d|’d|\s+would|\s+will|'ll|’ll|\s+want|\s+wish|\s+hope|\s+plan|\s+aim|\s+intend|\s+need|\s+have|"
+    r"\s+am\s+going|'m\s+going|’m\s+going|\s+should|\s+must|\s+shall|\s+can|\s+could)(?:\s+(?:like|love|really))?"
+    r"(?:\s+to)?\s+|to\s+|(?:really|finally|successfully|consistently|also|then|just|be\s+able\s+to)\s+)+", _I)
+_VAGUE_TIME = re.compile(r"\b(?:at\s+some\s+point|some\s*day|one\s+day|eventually|soon|in\s+general|"
+                         r"in\s+the\s+(?:near\s+)?future|over\s+time|someday)\b", _I)
+# Heads that only state a direction of change ("get better at", "learn", "be more ...").
+_DIRECTION = re.compile(
+    r"^(?:improve|enhance|better|boost|increase|decrease|reduce|lower|raise|grow|expand|strengthen|cut|minimi[sz]e|"
+    r"maximi[sz]e|optimi[sz]e|streamline|learn|understand|explore|study|practi[cs]e|master|refine|polish|upskill|"
+    r"advance|progress|level\s+up|work\s+on|focus\s+on|think\s+about|try|keep|continue|"
+    r"(?:move|transition|switch|get|go|break|grow|step)\s+(?:into|to)\b|"
+    r"get\s+(?:better|good|more|less|worse|comfortable|confident|fluent|organi[sz]ed|involved|used\s+to|\w+er\b)|"
+    r"(?:be|become|feel|stay|seem)\b(?!\s+(?:an?\s+)?(?:certified|licensed|chartered|accredited)\b))", _I)
+_MORE_LESS = re.compile(r"^(?:\S+\s+)?(?:more|less|better)\b|\b(?:more|less|better)\s*(?:often|regularly|frequently)?\W*$",
+                        _I)
+_DETERMINED = re.compile(r"^(?:a|an|the|my|our|their|his|her|its|this|that|these|those|each|every|[\w-]+'s)\s", _I)
+_PREPOSITION = re.compile(r"\b(?:for|with|to|on|at|about|in|from|through|into|across|during|by|among|within)\s", _I)
+_STOP = set("""a an the my our their his her its your this that these those some any all each every of in on at for
+with to from by about into through during and or but so as it them me us i we they you be is are was more less very
+really also just well things stuff lot lots way ways better good great best strong stronger amazing awesome excellent
+solid effective successful high-performing world-class top nice real proper big important meaningful impactful
+valuable overall general generally""".split())
+# Qualities rather than things: "develop my leadership skills" states no concrete object.
+_ABSTRACT = set("""skill skills communication writing speaking leadership confidence knowledge understanding quality
+performance productivity presence visibility relationship relationships network networking mindset efficiency habit
+habits career ability abilities expertise competence capability capabilities judgment judgement balance collaboration
+teamwork stress wellbeing well-being health fitness focus motivation creativity influence reputation profile game
+craft growth development experience self""".split())
+_WORD = re.compile(r"[A-Za-z][\w'’-]*|\d[\d,.]*%?")
+
+
+def _strip_time(text: str) -> str:
+    """The text with its time expressions blanked, so "6 weeks" or "2027" is no measure."""
+    for start, end in time_spans(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return _VAGUE_TIME.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _is_name(core: str, start: int) -> bool:
+    """A number that is part of a name ("Python 3", "ISO 9001", "module 2")."""
+    before = core[:start]
+    if _NAME_LABEL.search(before):
+        return True
+    words = re.findall(r"[\w'’.:;!?-]+", before)
+    if not words:
+        return False
+    prev = words[-1]
+    first = len(words) == 1 or words[-2][-1] in ".:;!?"
+    return prev[0].isupper() and not first and prev.lower() not in _STOP
+
+
+def _numeric_measure(core: str) -> str | None:
+    if (m := _RANGE.search(core)):
+        return m.group(0).strip()
+    for m in _NUM.finditer(core):
+        num = m.group("num").lower()
+        year = re.fullmatch(r"(?:19|20)\d\d", num)
+        bare = m.group(0) == m.group("num")  # no "at least", "%", "or higher" around it
+        if year or (bare and _is_name(core, m.start())):
+            continue
+        if num == "one" and (re.match(r"\s+(?:of|day|another|more|on|or)\b", core[m.end():], _I)
+                             or re.search(r"\b(?:no|any|some|every|each|the|this|that|which)\s+$", core[:m.start()], _I)):
+            continue
+        if bare and _ADJECTIVAL.match(core[m.end():]):
+            continue
+        end = m.end()
+        if end == m.end("num") and (counted := _COUNTED.match(core[end:])):  # "6 books", "under 5 hours"
+            end += counted.end()
+        if (per := _PER.match(core[end:])):
+            end += per.end()
+        return core[m.start():end].strip()
+    return None
+
+
+def find_measure(text: str) -> str | None:
+    """The part that makes success checkable: a number or threshold, else a pass/fail credential."""
+    core = _strip_time(text)
+    found = _numeric_measure(core)
+    if found:
+        return found
+    for rx in _CREDENTIALS:
+        if (m := rx.search(core)):
+            return re.sub(r"\s+", " ", m.group("obj")).strip()
+    return None
+
+
+def _clause(text: str) -> str:
+    """The goal's main clause without "I want to", time words or trailing punctuation."""
+    core = re.sub(r"\s+", " ", _strip_time(text)).strip()
+    core = _LEAD.sub("", core, count=1)
+    return core.strip(" .,;:!?")
+
+
+def _judge_specific(text: str, measure: str | None) -> tuple[bool, str]:
+    clause = _clause(text)
+    head = _shorten(clause, 60)
+    if not clause:
+        return False, "It doesn't say what will be done."
+    if _DIRECTION.match(clause) or _MORE_LESS.search(clause):
+        if measure:
+            return True, f"It names the change and the target it must reach ({measure})."
+        return False, f"It states a direction of improvement (\"{head}\"), not a concrete action or outcome."
+    if measure or _concrete_object(clause.split(" ", 1)[1] if " " in clause else ""):
+        return True, f"It names a concrete action and its object (\"{head}\")."
+    return False, "It doesn't say concretely what will be done, with or for whom."
+
+
+def _concrete_object(rest: str) -> bool:
+    """Whether the words after the verb name a particular thing (not just "documentation" or "a great team")."""
+    words = [w for w in _WORD.findall(rest) if w.lower() not in _STOP]
+    prep = _PREPOSITION.search(rest)
+    head = [w for w in _WORD.findall(rest[:prep.start()] if prep else rest) if w.lower() not in _STOP]
+    if not words or head and all(w.lower() in _ABSTRACT for w in head):  # "develop my leadership skills"
+        return False
+    if any(w[0].isupper() or w[0].isdigit() for w in words):  # a name or a number: "Use Jira", "run 3 sessions"
+        return True
+    # A qualified object: "for the 5 core services", "with my team", "the deployment process".
+    qualified = bool(prep) and any(w.lower() not in _STOP for w in _WORD.findall(rest[prep.end():]))
+    return len(words) >= 2 and (qualified or bool(_DETERMINED.match(rest)))
+
+
+def is_specific(text: str) -> bool:
+    """True when the text names a concrete action or outcome and its object."""
+    return _judge_specific(text, find_measure(text))[0]
+
+
+def _time_bound(text: str, today: date) -> tuple[Criterion, date | None]:
+    phrase, deadline = find_deadline(text, today)
+    if deadline:
+        return Criterion(met=True, reason=f"It ends on {deadline.isoformat()} (\"{phrase}\")."), deadline
+    if phrase:
+        # Time-bound, but a Goal needs a day: the coach can still ask which one is meant.
+        return Criterion(met=True, reason=f"It sets an end (\"{phrase}\"), though not which day.",
+                         question=f"When you say \"{phrase}\", which date exactly do you mean?"), None
+    if any(r.role != "end" for r in scan(text)):
+        reason = "It gives a start or a cadence, but no end date."
+    else:
+        reason = "It gives no end date or period."
+    return Criterion(met=False, reason=reason, question=QUESTIONS["time_bound"]), None
+
+
+def _mentee_said(name: str, answer: str, label: str) -> Criterion:
+    if answer.strip():
+        return Criterion(met=True, reason=f"The mentee described {label}: \"{_shorten(answer)}\".")
+    return Criterion(met=None, reason=f"Only the mentee can say {label}.", question=QUESTIONS[name])
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def assess(text: str, today: date, *, achievability: str = "", relevance: str = "") -> SmartAssessment:
+    """Judge a goal statement; `achievability`/`relevance` are the mentee's own words, if given."""
+    measure = find_measure(text)
+    specific, why_specific = _judge_specific(text, measure)
+    time_bound, deadline = _time_bound(text, today)
+    criteria = {
+        "specific": Criterion(met=specific, reason=why_specific,
+                              question=None if specific else QUESTIONS["specific"]),
+        "measurable": Criterion(met=True, reason=f"Success can be checked against \"{measure}\".") if measure else
+        Criterion(met=False, reason="There is no number, threshold or pass/fail result to check success against.",
+                  question=QUESTIONS["measurable"]),
+        "time_bound": time_bound,
+        "achievable": _mentee_said("achievable", achievability, "what makes it achievable"),
+        "relevant": _mentee_said("relevant", relevance, "why it matters to them"),
+    }
+    questions = [QUESTIONS[name] for name in ("specific", "measurable", "time_bound", "achievable", "relevant")
+                 if criteria[name].met is not True]
+    return SmartAssessment(**criteria, deadline=deadline, questions=questions)

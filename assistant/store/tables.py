@@ -1,0 +1,100 @@
+"""The CURRENT shape of every table, as the repositories query it.
+
+This is a description, not what creates the database: `migrations.MIGRATIONS`
+does that. When you change a table here, append the matching step there;
+tests/test_store.py checks that a migrated database matches this metadata.
+
+People are referred to by their unique, immutable login name (users.name), the
+same key the pydantic models use, so most reads need no join.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String,
+                        Table, Text, UniqueConstraint, true)
+
+from assistant.store.db import NAMING, Json, UTCDateTime
+
+metadata = MetaData(naming_convention=NAMING)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("display_name", String(120), nullable=False, server_default=""),
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("password_hash", String(255), nullable=True),  # v2; never put in the User model
+)
+
+pairings = Table(
+    "pairings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mentor", String(80), ForeignKey("users.name"), nullable=False, index=True),
+    Column("mentee", String(80), ForeignKey("users.name"), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+# A mentee has at most one ACTIVE mentor; ended pairs stay as history.
+_active = pairings.c.active == true()
+Index("uq_pairings_active_mentee", pairings.c.mentee, unique=True,
+      sqlite_where=_active, postgresql_where=_active)
+
+# The goal itself is the JSON `data` (the Goal without id and history), so new
+# model fields need no migration; the other columns exist to filter and count.
+goals = Table(
+    "goals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("owner", String(80), ForeignKey("users.name"), nullable=False, index=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("deadline", Date, nullable=False),
+    Column("progress", Integer, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("data", Json, nullable=False),
+)
+
+goal_versions = Table(
+    "goal_versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("goal_id", Integer, ForeignKey("goals.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("by", String(80), nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("snapshot", Json, nullable=False),
+    UniqueConstraint("goal_id", "version"),
+)
+
+conversations = Table(
+    "conversations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_name", String(80), ForeignKey("users.name"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("state", Json, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_conversations_user_name_kind", "user_name", "kind"),
+)
+# At most one OPEN conversation per person and kind: two tabs resume the same one.
+_open = conversations.c.status == "open"
+Index("uq_conversations_open", conversations.c.user_name, conversations.c.kind, unique=True,
+      sqlite_where=_open, postgresql_where=_open)
+
+messages = Table(
+    "messages", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("backend", String(120), nullable=False, server_default=""),
+    Column("citations", Json, nullable=False),
+    UniqueConstraint("conversation_id", "seq"),
+)
+
+__all__ = ["metadata", "users", "pairings", "goals", "goal_versions", "conversations",
+           "messages"]

@@ -1,0 +1,92 @@
+"""Whole goal-drafting conversations: service + flow + real store, the LLM backend on a fake server."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fake_openai import FakeOpenAI, reply, status
+from llm_support import TODAY, offline_engine, settings_for, turn
+
+from assistant.config import Settings
+from assistant.deps import build_deps
+from assistant.llm import FALLBACK_NAME, LLMBackend
+from assistant.service import SYSTEM, Service
+
+# Looser phrasing than the offline rules need; the scripted "model" understands it.
+CONVERSATION = [
+    ("I'd like to get up in front of people more, maybe present at three of our all-hands meetings",
+     turn({"what": "Present at our team all-hands meetings", "measure": "presentations given",
+           "target": "3 presentations"}, "Three all-hands presentations, nice. By when?", "deadline")),
+    ("before the spring is out",
+     turn({"deadline": "2027-06-20", "deadline_text": "before the spring is out"},
+          "Spring it is. What will make this doable for you?", "achievability")),
+    ("my lead said I can use Friday afternoons to prep",
+     turn({"achievability": "Friday afternoons to prepare, agreed with my lead"},
+          "Great support. Why does this matter to you?", "relevance")),
+    ("I'm aiming for a team lead role next year",
+     turn({"relevance": "I'm aiming for a team lead role next year"},
+          "That makes it a strong goal. Shall I save it?", None)),
+    ("go for it", turn({"intent": "confirm"}, "Saved!", None)),
+]
+
+
+@pytest.fixture
+def server():
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def service(server, tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    settings = Settings(home=tmp_path / "home", llm="offline")
+    backend = LLMBackend(settings_for(server.base_url), offline_engine())
+    svc = Service(build_deps(settings, backend=backend, today=lambda: TODAY))
+    svc.add_user(SYSTEM, "alex", "mentee")
+    return svc
+
+
+def test_a_whole_conversation_saves_a_goal_with_one_model_call_per_turn(server, service):
+    alex = service.user("alex")
+    replies = []
+    for number, (text, answer) in enumerate(CONVERSATION, start=1):
+        server.push(reply(answer))
+        replies.append(service.chat(alex, text))
+        assert len(server.chat_requests) == number  # exactly one model call per mentee turn
+    assert [r.backend for r in replies] == ["openai:fake-model"] * len(CONVERSATION)
+    assert replies[-1].step.kind == "saved" and replies[-1].goal is not None
+    # Where the model asked what the flow decided to ask, its phrasing was used.
+    for (text, answer), chat in zip(CONVERSATION, replies):
+        if chat.step.kind == "ask" and chat.step.slot == answer["asks"]:
+            assert chat.text == answer["reply"]
+    goals = service.goals(alex)
+    assert len(goals) == 1 and goals[0].deadline == date(2027, 6, 20)
+    assert goals[0].relevance == "I'm aiming for a team lead role next year"
+    assert all(r["usage"]["prompt_tokens"] <= 3000 for r in server.chat_requests)
+
+
+def test_a_turn_the_model_fails_is_answered_offline_and_the_goal_still_saves(server, service):
+    alex = service.user("alex")
+    lines = [("Give 3 talks at our team all-hands meeting",
+              [reply(turn({"what": "Give 3 talks at our team all-hands meeting", "target": "3 talks"},
+                          "By when?", "deadline"))]),
+             ("by the end of March 2027", [status(500), status(503)]),  # the model is down this turn
+             ("My manager gives me an hour a week to prepare",
+              [reply(turn({"achievability": "My manager gives me an hour a week to prepare"}, "Why?", "relevance"))]),
+             ("I want to lead the team one day", [reply(turn({"relevance": "I want to lead the team one day"}))]),
+             ("yes", [reply(turn({"intent": "confirm"}))])]
+    chats = []
+    for text, steps in lines:
+        server.push(*steps)
+        chats.append(service.chat(alex, text))
+    assert chats[1].backend == FALLBACK_NAME and "HTTP 50" in chats[1].fallback_reason
+    assert chats[1].draft.deadline == date(2027, 3, 31)  # the offline engine understood that turn
+    assert [c.backend for c in chats[2:]] == ["openai:fake-model"] * 3  # and the model was back
+    assert chats[-1].step.kind == "saved"
+    goal = service.goals(alex)[0]
+    assert goal.deadline == date(2027, 3, 31) and "3 talks" in goal.statement.lower()
+    # Every message is stored, each coach message with the backend that answered it (the UI shows it).
+    (conversation,) = service.deps.store.list_conversations("alex", "goal")
+    assert [m.text for m in conversation.messages if m.role == "user"] == [text for text, _ in lines]
+    coach = [m.backend for m in conversation.messages if m.role == "assistant"]
+    assert coach == [c.backend for c in chats] and coach[1] == FALLBACK_NAME
