@@ -72,7 +72,10 @@ def grounded(value: str, source: str) -> bool:
 
 
 def _source(req: TurnRequest) -> str:
-    """What a value may come from: the mentee's message, and the coach's last message they answer."""
+    """What a value may come from: the mentee's message, and the coach's last message they answer
+    ("yes, 3 talks is fine") -- except under a proposal, which repeats every value of the draft."""
+    if req.draft.get("stage") == "confirming":
+        return req.text
     coach = [m.get("text", "") for m in req.history if m.get("role") == "assistant"][-1:]
     return " ".join([req.text, *coach])
 
@@ -83,6 +86,8 @@ def check_turn(turn: BaseModel, req: TurnRequest) -> list[str]:
     source = _source(req)
     problems = _check_intent(update, req)
     for name, value in _strings(update.model_dump(exclude={"intent"})):
+        if value == req.draft.get(name):
+            continue  # repeating the draft changes nothing
         if not grounded(value, source):
             problems.append(f"update.{name}: {value[:60]!r} is not something the mentee said; "
                             "use their words or leave it null")

@@ -25,28 +25,34 @@ QUESTIONS: dict[str, str] = {
 _I = re.IGNORECASE
 _NUMWORD = r"(?:" + "|".join(NUMBER_WORDS) + r"|a\s+dozen|dozen|hundred|once|twice|thrice)"
 _NUMBER = rf"(?:[$€£]\s?\d+(?:,\d{{3}})*(?:\.\d+)?\s?[km]?\b|\d+(?:,\d{{3}})*(?:\.\d+)?|{_NUMWORD}\b)"
-_LEFT = (r"(?:(?:at\s+least|at\s+most|no\s+(?:more|less|fewer)\s+than|(?:more|less|fewer)\s+than|a\s+(?:minimum|maximum)"
-         r"\s+of|over|under|above|below|up\s+to|every|by|to)\s+)?")
-_RIGHT = r"(?:\s*(?:%|percent\b|per\s+cent\b)|\s+times\b)?(?:\s+or\s+(?:more|higher|above|better|greater|less|lower|fewer|below))?"
-_RANGE = re.compile(rf"\bfrom\s+{_NUMBER}\s*%?\s+to\s+{_NUMBER}\s*%?", _I)
+_LEFT = (r"(?:(?:at\s+least|at\s+most|no\s+(?:more|less|fewer)\s+than|(?:more|less|fewer)\s+than|"
+         r"a\s+(?:minimum|maximum)\s+of|over|under|above|below|up\s+to|every|by|to)\s+)?")
+_RIGHT = (r"(?:\s*(?:%|percent\b|per\s+cent\b)|\s+times\b)?"
+          r"(?:\s+or\s+(?:more|higher|above|better|greater|less|lower|fewer|below))?")
+_RANGE = re.compile(rf"\bfrom\s+{_NUMBER}(?:\s*%)?(?:\s+(?!to\b)[a-z]+){{0,2}}\s+to\s+(?:under\s+|below\s+|over\s+)?"
+                    rf"{_NUMBER}(?:\s*%)?", _I)
 _NUM = re.compile(rf"(?<![\w.:/-]){_LEFT}(?P<num>{_NUMBER}){_RIGHT}(?![\w:/-])", _I)
 _ADJECTIVAL = re.compile(r"^\s+(?:minute|hour|day|week|month|year|page|session|module|step|person)\s+[a-z]", _I)
 # A number straight after a capitalised word (not the first) or a label names something: "Python 3".
 _NAME_LABEL = re.compile(r"\b(?:version|v|level|phase|step|chapter|part|module|season|grade|tier|room|no\.?|#)\s*$", _I)
-_COUNTED = re.compile(r"^(?:\s+(?!(?:a|an|the|and|or|by|to|in|on|at|of|for|with|from|so|that|each|every|per|my|our)\b)"
-                      r"[a-z][\w'-]*){1,4}", _I)
+_COUNTED = re.compile(r"^(?:\s+(?!(?:a|an|the|and|or|by|to|in|on|at|of|for|with|from|so|that|each|every|per|my|our|"
+                      r"their|through|during|into|across|over|under|about|as|before|after|than|who|which|while|"
+                      r"because|if|when|is|are|was|were|will)\b)[a-z][\w'-]*){1,4}", _I)
+_NOT_A_COUNT = re.compile(r"\b(?:no|any|some|every|each|the|this|that|which)\s+one\b|"
+                          r"\bone\s+(?:of|day|another|more|on|or)\b", _I)
 _PER = re.compile(r"^\s+(?:a|an|per|each)\s+(?:day|week|month|quarter|year|session|time|sprint)\b", _I)
 
 _CRED = (r"(?:certifications?|certificates?|certs?|licen[cs]es?|credentials?|accreditations?|qualifications?|degrees?|"
          r"diplomas?|MBA|badges?)")
 _TEST = r"(?:exams?|examinations?|tests?|quiz(?:zes)?|assessments?)"
-_COURSE = (r"(?:courses?|program(?:me)?s?|trainings?|bootcamps?|modules?|class(?:es)?|curricul(?:um|a)|apprenticeships?|"
-           r"masterclass(?:es)?|specializations?)")
+_COURSE = (r"(?:courses?|program(?:me)?s?|trainings?|bootcamps?|modules?|class(?:es)?|curricul(?:um|a)|"
+           r"apprenticeships?|masterclass(?:es)?|specializations?)")
 _ANY = rf"(?:{_TEST}|{_CRED}|{_COURSE})"
 _OBJ = r"(?P<obj>(?:the|my|our|an?|[A-Z][\w'’-]*)\s+(?:[\w'’-]+\s+){0,6}?%s(?:\s+%s)*)\b"
 _CREDENTIALS = [re.compile(p, _I) for p in (
     rf"\b(?:pass|passes|passed|passing|ace|clear)\s+{_OBJ % (_ANY, _ANY)}",
-    rf"\b(?:earn|obtain|get|achieve|attain|gain|receive|secure|acquire|complete|finish|renew)\w*\s+{_OBJ % (_CRED, _ANY)}",
+    rf"\b(?:earn|obtain|get|achieve|attain|gain|receive|secure|acquire|complete|finish|renew)\w*\s+"
+    + _OBJ % (_CRED, _ANY),
     # a course counts only when it is named ("the ... course"), not "a course on X"
     r"\b(?:complete|finish|graduate\s+from)\w*\s+(?P<obj>(?:the|my|our|[\w'’-]+'s|[A-Z][\w-]*)\s+"
     rf"(?:[\w'’-]+\s+){{0,6}}?{_COURSE}(?:\s+{_ANY})*)\b",
@@ -74,15 +80,15 @@ _DIRECTION = re.compile(
     r"(?:move|transition|switch|get|go|break|grow|step)\s+(?:into|to)\b|"
     r"get\s+(?:better|good|more|less|worse|comfortable|confident|fluent|organi[sz]ed|involved|used\s+to|\w+er\b)|"
     r"(?:be|become|feel|stay|seem)\b(?!\s+(?:an?\s+)?(?:certified|licensed|chartered|accredited)\b))", _I)
-_MORE_LESS = re.compile(r"^(?:\S+\s+)?(?:more|less|better)\b|\b(?:more|less|better)\s*(?:often|regularly|frequently)?\W*$",
-                        _I)
+_MORE_LESS = re.compile(r"^(?:\S+\s+)?(?:more|less|better)\b"  # "delegate more", "spend less time"
+                        r"|\b(?:more|less|better)\s*(?:often|regularly|frequently)?\W*$", _I)
 _DETERMINED = re.compile(r"^(?:a|an|the|my|our|their|his|her|its|this|that|these|those|each|every|[\w-]+'s)\s", _I)
 _PREPOSITION = re.compile(r"\b(?:for|with|to|on|at|about|in|from|through|into|across|during|by|among|within)\s", _I)
 _STOP = set("""a an the my our their his her its your this that these those some any all each every of in on at for
 with to from by about into through during and or but so as it them me us i we they you be is are was more less very
 really also just well things stuff lot lots way ways better good great best strong stronger amazing awesome excellent
 solid effective successful high-performing world-class top nice real proper big important meaningful impactful
-valuable overall general generally""".split())
+valuable overall general generally work job thing everything something""".split())
 # Qualities rather than things: "develop my leadership skills" states no concrete object.
 _ABSTRACT = set("""skill skills communication writing speaking leadership confidence knowledge understanding quality
 performance productivity presence visibility relationship relationships network networking mindset efficiency habit
@@ -113,26 +119,29 @@ def _is_name(core: str, start: int) -> bool:
 
 
 def _numeric_measure(core: str) -> str | None:
-    if (m := _RANGE.search(core)):
-        return m.group(0).strip()
+    if (m := _RANGE.search(core)):  # "from 120 to under 40 tickets"
+        return _with_unit(core, m.start(), m.end(), counted=not m.group(0).endswith("%"))
     for m in _NUM.finditer(core):
         num = m.group("num").lower()
         year = re.fullmatch(r"(?:19|20)\d\d", num)
         bare = m.group(0) == m.group("num")  # no "at least", "%", "or higher" around it
         if year or (bare and _is_name(core, m.start())):
             continue
-        if num == "one" and (re.match(r"\s+(?:of|day|another|more|on|or)\b", core[m.end():], _I)
-                             or re.search(r"\b(?:no|any|some|every|each|the|this|that|which)\s+$", core[:m.start()], _I)):
-            continue
+        if num == "one" and _NOT_A_COUNT.search(core[max(0, m.start() - 12):m.end() + 9]):
+            continue  # "one of", "one day", "no one"
         if bare and _ADJECTIVAL.match(core[m.end():]):
             continue
-        end = m.end()
-        if end == m.end("num") and (counted := _COUNTED.match(core[end:])):  # "6 books", "under 5 hours"
-            end += counted.end()
-        if (per := _PER.match(core[end:])):
-            end += per.end()
-        return core[m.start():end].strip()
+        return _with_unit(core, m.start(), m.end(), counted=m.end() == m.end("num"))
     return None
+
+
+def _with_unit(core: str, start: int, end: int, counted: bool) -> str:
+    """The number with what it counts and its period: "6 books", "under 5 hours a week"."""
+    if counted and (noun := _COUNTED.match(core[end:])):
+        end += noun.end()
+    if (per := _PER.match(core[end:])):
+        end += per.end()
+    return core[start:end].strip()
 
 
 def find_measure(text: str) -> str | None:
@@ -149,9 +158,8 @@ def find_measure(text: str) -> str | None:
 
 def _clause(text: str) -> str:
     """The goal's main clause without "I want to", time words or trailing punctuation."""
-    core = re.sub(r"\s+", " ", _strip_time(text)).strip()
-    core = _LEAD.sub("", core, count=1)
-    return core.strip(" .,;:!?")
+    core = re.sub(r"\s+", " ", _strip_time(text)).strip(" .,;:!?")  # "By 1 March, document ..."
+    return _LEAD.sub("", core, count=1).strip(" .,;:!?")
 
 
 def _judge_specific(text: str, measure: str | None) -> tuple[bool, str]:

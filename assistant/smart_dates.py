@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-import dateparser
+from dateparser.date import DateDataParser
 
 _I = re.IGNORECASE
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
 MONTH_RE = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
             r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?")
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -29,25 +27,32 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
                 "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "thirty": 30, "forty": 40,
                 "fifty": 50, "sixty": 60, "ninety": 90}
-_N = r"(?:\d{1,3}|(?:a\s+)?couple\s+of|half\s+an?|an?|" + "|".join(NUMBER_WORDS) + ")"
+_COUNT = r"(?:\d{1,3}|" + "|".join(NUMBER_WORDS) + ")"
+_RANGE_SEP = r"\s*(?:-|–|\bto\b|\bor\b)\s*"
+_N = rf"(?:(?:{_COUNT}{_RANGE_SEP})?{_COUNT}|(?:a\s+)?couple\s+of|half\s+an?|an?)"  # "6-8": the later end counts
 _UNIT = r"(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|fortnights?|months?|quarters?|years?)\b"
 _YEAR = r"(?:(?:19|20)\d{2}\b|'\d{2}\b|(?:this|next)\s+(?:calendar\s+)?year\b|the\s+(?:current\s+)?year\b)"
 _OPT_YEAR = rf"(?:\s*(?:,|/|-|of)?\s*(?:the\s+)?(?P<y>{_YEAR}))?"
 # "the end of" etc. is part of the expression: it changes which day is meant.
-_EDGE = r"(?P<edge>(?:the\s+)?(?:very\s+)?(?:end|close|last\s+day|start|beginning|middle)\s+of\s+(?:the\s+)?)?"
+_EDGE = (r"(?P<edge>(?:the\s+)?(?:very\s+)?(?:end|close|last\s+day|start|beginning|middle|"
+         r"(?:first|second|third|fourth|last|final)\s+week)\s+of\s+(?:the\s+)?)?")
+# A period word followed by a noun is an adjective: "the summer internship", "sprint planning".
+_NOT_ADJECTIVE = r"(?!\s+(?!(?:and|or|to|so|with|at|in|on|by|before|after|if|when|while|because|then|of|i|we)\b)[a-z])"
 
 # (kind, pattern), most specific first: each match blanks its words for the later ones.
 _PATTERNS: list[tuple[str, str]] = [
     ("span", rf"\b(?P<lead>(?:with)?in|over|during|for|across)\s+the\s+(?:next|coming|following)\s+"
              rf"(?:(?P<n>{_N})\s+)?(?P<u>{_UNIT})"),
-    ("span", rf"\b(?:(?P<lead>(?:with)?in|over|during|for|across)\s+)?(?:the\s+)?(?:next|coming|following)\s+"
-             rf"(?P<n>{_N})\s+(?P<u>{_UNIT})"),
+    ("span", rf"\b(?:(?P<lead>(?:with)?in|over|during|for|across)\s+)?(?:the\s+)?(?:next|coming|following|first)\s+"
+             rf"(?P<n>{_N})\s+(?P<u>{_UNIT})(?!\s+of\b)"),
     ("span", rf"\b(?:with)?in\s+(?P<n>{_N})\s+(?P<u>{_UNIT})"),
     ("span", rf"\b(?:for|over)\s+(?P<n>{_N})\s+(?P<u>{_UNIT})(?!\s+(?:a|an|per|each|every)\b)"),
     ("span", rf"\b(?P<n>{_N})\s+(?P<u>{_UNIT})\s+from\s+(?:now|today)\b"),
-    ("vague", _EDGE + rf"\b(?:(?P<which>this|next)\s+)?(?:(?:early|mid|late)[\s-]+(?:{MONTH_RE}|(?=(?:19|20)\d\d\b|this\s+year|next\s+year))"
+    ("vague", _EDGE + rf"\b(?:(?P<which>this|next)\s+)?(?:(?:early|mid|late)[\s-]+"
+              rf"(?:{MONTH_RE}|(?=(?:19|20)\d\d\b|this\s+year|next\s+year))"
               r"|mid[\s-]?year\b|FY\s?'?\d{2,4}\b|(?:fiscal|financial|academic|school)\s+year\b"
-              r"|(?:spring|summer|autumn|fall|winter|semester|term|sprint)\b)" + _OPT_YEAR),
+              r"|(?:spring|summer|autumn|fall|winter)\b|(?P<cycle>semester|term|sprint)\b)"
+              + _NOT_ADJECTIVE + _OPT_YEAR),
     ("date", r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b"),
     ("date", rf"\b(?:{_WEEKDAY},?\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_RE}(?:,?\s+\d{{4}}\b)?"),
     ("date", rf"\b(?:{_WEEKDAY},?\s+)?{MONTH_RE}\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?![%:.]\d)"
@@ -57,15 +62,17 @@ _PATTERNS: list[tuple[str, str]] = [
     ("quarter", _EDGE + r"(?:\bQ(?P<q>[1-4])\b|\b(?P<qw>first|second|third|fourth|last|final|1st|2nd|3rd|4th)"
                 r"\s+quarter\b)" + _OPT_YEAR),
     ("month", _EDGE + rf"\b(?P<m>{MONTH_RE}){_OPT_YEAR}"),
-    ("relative", _EDGE + r"\b(?P<which>this|next|the\s+current|the)\s+(?P<cal>calendar\s+)?"
-                 r"(?P<p>year|quarter|month|week)\b|\b(?P<p2>year|quarter|month|week)[\s-]end\b|\b(?P<abbr>EO[YQMW])\b"),
+    ("relative", _EDGE + r"(?:\b(?P<which>this|next|the\s+current|the)\s+(?P<cal>calendar\s+)?"
+                 r"(?P<p>year|quarter|month|week)\b|\b(?P<p2>year|quarter|month|week)[\s-]end\b|\b(?P<abbr>EO[YQMW])\b"
+                 r"|(?P<p3>year|quarter|month|week)\b)"),  # the last one only as "by end of year"
     ("year", _EDGE + r"(?<![\w$€£#.])(?P<y>(?:19|20)\d{2})(?![\w%]|[.,]\d)"),
     ("weekday", rf"\b(?:(?:this\s+coming|coming|this|next)\s+)?{_WEEKDAY}\b(?!s)"),
     ("day", r"\b(?:today|tomorrow|tonight|(?:the\s+)?end\s+of\s+(?:the\s+)?day|EOD)\b"),
 ]
 _COMPILED = [(kind, re.compile(p, _I)) for kind, p in _PATTERNS]
 _PREP = re.compile(
-    r"\b(?P<prep>no\s+later\s+than|not\s+later\s+than|prior\s+to|ahead\s+of|up\s+(?:un)?til|up\s+to|as\s+of|"
+    r"\b(?P<prep>no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|prior\s+to|ahead\s+of|up\s+(?:un)?til|"
+    r"up\s+to|as\s+of|"
     r"starting(?:\s+(?:on|in|from))?|beginning(?:\s+(?:on|in))?|by|before|in|within|during|until|till|til|"
     r"through|thru|throughout|to|on|from|after|since|for|every|each|effective|commencing)\s+(?:the\s+)?$", _I)
 _START = ("from", "starting", "beginning", "after", "since", "as of", "effective", "commencing")
@@ -118,10 +125,12 @@ def _plausible(kind: str, m: re.Match, prep: str) -> bool:
         return anchored or bool(g["y"])
     if kind == "year":
         return anchored
-    if kind == "vague":
-        return anchored or bool(g.get("which"))
-    if kind == "relative" and (g.get("which") or "").lower() == "the":
-        return anchored  # "employee of the year" is no deadline
+    if kind == "vague":  # "by the end of the sprint", "this summer"; not "during sprint planning"
+        return bool(g.get("edge") or g.get("which")) if g.get("cycle") else anchored or bool(g.get("which"))
+    if kind == "relative" and ((g.get("which") or "").lower() == "the" or g.get("p3")):
+        return bool(g.get("edge")) if g.get("p3") else anchored  # "employee of the year" is no deadline
+    if kind == "span" and not g.get("n") and g["u"].lower().endswith("s"):
+        return False  # "over the coming weeks" names no length
     if kind in ("quarter", "half") and not g.get("y"):
         # "the Q3 all-hands", "the first half of the meeting", "since last quarter"
         return anchored and not g.get("hw") and (g.get("qw") or "").lower() not in ("last", "final")
@@ -150,6 +159,8 @@ def _resolve(ref: TimeRef, today: date) -> date | None:
     if period is None or "middle" in edge:
         return None
     first, last = period
+    if (week := re.search(r"(first|second|third|fourth) week", edge)):
+        return first + timedelta(days=7 * _ORDINAL[week.group(1)] - 1)
     if re.search(r"end|close|last", edge):
         return last
     if ref.prep.startswith(_BEFORE):  # "before December 2027" leaves November
@@ -163,7 +174,7 @@ def _resolve(ref: TimeRef, today: date) -> date | None:
 
 def _span_end(n: str | None, unit: str, today: date) -> date | None:
     """The end of "within N units" from today; months and years keep the day of the month."""
-    n = re.sub(r"\s+", " ", (n or "a").lower())  # no number: "within the next month"
+    n = re.sub(r"\s+", " ", re.split(_RANGE_SEP, (n or "a").lower())[-1])  # no number: "within the next month"
     count = (2.0 if "couple" in n else 0.5 if n.startswith("half") else 1.0 if n in ("a", "an")
              else float(NUMBER_WORDS.get(n) or n))
     unit = unit.lower()
@@ -195,7 +206,7 @@ def _period(kind: str, g: dict, today: date) -> tuple[date, date] | None:
 def _relative(g: dict, today: date) -> tuple[date, date] | None:
     """This/next year, quarter or month ("EOQ", "year-end" too)."""
     abbr = {"Y": "year", "Q": "quarter", "M": "month", "W": "week"}
-    unit = (g.get("p") or g.get("p2") or abbr[g["abbr"][2].upper()]).lower()
+    unit = (g.get("p") or g.get("p2") or g.get("p3") or abbr[g["abbr"][2].upper()]).lower()
     which = (g.get("which") or "this").lower()
     if which == "next" and not g.get("edge") and not g.get("cal"):
         return None  # "next year": during next year, or within a year? Ambiguous.
@@ -216,21 +227,16 @@ def _span(year: int, first_month: int, months: int) -> tuple[date, date]:
 
 def _year(text: str | None, today: date, last_month: int) -> int:
     """The stated year, or else that of the period's next occurrence (ending on or after today)."""
+    text = (text or "").lower()
     if not text:
         return today.year if _month_last(today.year, last_month) >= today else today.year + 1
-    text = text.lower()
-    if text.startswith("'"):
-        return 2000 + int(text[1:])
-    if text.startswith("next"):
-        return today.year + 1
-    if "year" in text:
-        return today.year
-    return int(text)
+    if "year" in text:  # "this year", "next year", "the current year"
+        return today.year + text.startswith("next")
+    return 2000 + int(text[1:]) if text.startswith("'") else int(text)
 
 
 def _month_number(name: str) -> int:
-    prefix = name.lower().rstrip(".")[:3]
-    return next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(prefix))
+    return next(i for i in range(1, 13) if calendar.month_name[i].lower().startswith(name.lower()[:3]))
 
 
 def _month_last(year: int, month: int) -> date:
@@ -251,13 +257,20 @@ def _add_workdays(day: date, n: int) -> date:
     return day
 
 
+@lru_cache(maxsize=4)
+def _parser(today: date) -> DateDataParser:
+    # One parser per day, reused: building one per call costs as much as parsing.
+    # Only the absolute-time parser: relative words ("in 3 weeks") are ours already.
+    return DateDataParser(languages=["en"], settings={
+        "RELATIVE_BASE": datetime(today.year, today.month, today.day), "PREFER_DATES_FROM": "future",
+        "RETURN_AS_TIMEZONE_AWARE": False, "PARSERS": ["absolute-time"]})
+
+
 @lru_cache(maxsize=2048)
 def _parse_day(phrase: str, today: date) -> date | None:
     """A day-level phrase through dateparser; a date without a year is its next occurrence."""
     phrase = re.sub(r"\b(?:this\s+)?coming\s+", "", phrase.lower())
-    settings = {"RELATIVE_BASE": datetime(today.year, today.month, today.day),
-                "PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
-    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
+    parsed = _parser(today).get_date_data(phrase).date_obj
     if parsed is None:
         return None
     day = parsed.date()

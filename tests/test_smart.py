@@ -142,6 +142,8 @@ def test_extra_case(text, specific, measurable, time_bound, deadline):
     ("within ten working days", TODAY, date(2026, 12, 7)),
     ("3 months from now", TODAY, date(2027, 2, 23)),
     ("in a fortnight", TODAY, date(2026, 12, 7)),
+    ("in 6-8 weeks", TODAY, date(2027, 1, 18)),  # a range allows its later end
+    ("within the first 90 days", TODAY, date(2027, 2, 21)),
     # periods
     ("by the end of next month", TODAY, date(2026, 12, 31)),
     ("by month-end", TODAY, date(2026, 11, 30)),
@@ -149,6 +151,9 @@ def test_extra_case(text, specific, measurable, time_bound, deadline):
     ("by the end of next year", TODAY, date(2027, 12, 31)),
     ("before 2028", TODAY, date(2027, 12, 31)),
     ("within the year", TODAY, date(2026, 12, 31)),
+    ("by end of year", TODAY, date(2026, 12, 31)),
+    ("in the first week of February 2027", TODAY, date(2027, 2, 7)),
+    ("in the last week of March 2027", TODAY, date(2027, 3, 31)),
     # a month without a year is its next occurrence, the current month included
     ("by March", TODAY, date(2027, 3, 31)),
     ("by November", TODAY, date(2026, 11, 30)),
@@ -162,6 +167,7 @@ def test_extra_case(text, specific, measurable, time_bound, deadline):
     ("by the 15th of March", TODAY, date(2027, 3, 15)),
     ("by November 23", TODAY, TODAY),
     ("before March 15, 2027", TODAY, date(2027, 3, 14)),
+    ("on or before 1 April 2027", TODAY, date(2027, 4, 1)),
     ("through June 30, 2027", TODAY, date(2027, 6, 30)),
     ("by Friday", TODAY, date(2026, 11, 27)),
     ("next Friday", TODAY, date(2026, 11, 27)),
@@ -191,7 +197,8 @@ def test_an_unclear_end_is_time_bound_without_a_deadline(text):
     "Run a 30-minute standup every week starting Monday.", "Meet my mentor every Friday.",
     "Take over the newsletter from January 2027.", "We may do it at some point.", "March on.",
     "Use Office 2021 better.", "Be employee of the year.", "Pair with Jan on the refactor.",
-    "Present at the Q3 all-hands.", "Plan for the long term.",
+    "Present at the Q3 all-hands.", "Plan for the long term.", "Shadow a product manager during sprint planning.",
+    "Volunteer for the summer internship program.", "Share updates over the coming weeks.",
 ])
 def test_no_end_means_not_time_bound(text):
     assert parse_deadline(text, TODAY) is None and deadline_phrase(text) is None
@@ -221,6 +228,7 @@ def test_deadline_phrase(text, phrase):
     ("Cut my overtime to under 5 hours a week.", "under 5 hours a week"),
     ("Read 6 books on people management by the end of 2027.", "6 books"),
     ("Present to the CEO 3 times.", "3 times"),
+    ("Cut the bug backlog from 120 to under 40 tickets.", "from 120 to under 40 tickets"),
     ("Save $5,000 for a course by December.", "$5,000"),
     ("Obtain my PMP by October.", "my PMP"),
     ("Improve my French to B1 level.", "B1 level"),

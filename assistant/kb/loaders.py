@@ -15,7 +15,7 @@ from assistant.kb.types import Block, IngestError, ParsedDocument
 
 SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_LIST_ITEM = re.compile(r"^\s*([-*+•◦▪]|\d+[.)])\s+")
+LIST_ITEM = re.compile(r"^\s*([-*+•◦▪]|\d+[.)])\s+")
 # Accessibility links that open most pages saved from the web; never a document's title.
 _WEB_FURNITURE = {"skip to content", "skip to main content"}
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -62,7 +62,7 @@ def _paragraphs(text: str) -> list[str]:
 def _looks_like_heading(paragraph: str) -> bool:
     """A plain-text heading: one short line that is not a sentence or a list item."""
     line = paragraph.strip()
-    return ("\n" not in line and 0 < len(line) <= 90 and not _LIST_ITEM.match(line)
+    return ("\n" not in line and 0 < len(line) <= 90 and not LIST_ITEM.match(line)
             and line[-1] not in ".,;:!…" and not line.endswith(('"', "”")) and len(line.split()) <= 14)
 
 
@@ -234,7 +234,7 @@ def _pdf_paragraphs(text: str) -> str:
             continue
         starts_block = not prev or prev_heading or prev[-1] in ".!?:;"
         heading = starts_block and _looks_like_heading(line)
-        if out and (heading or prev_heading or (starts_block and _LIST_ITEM.match(line))):
+        if out and (heading or prev_heading or (starts_block and LIST_ITEM.match(line))):
             out += ["", line]
         elif out:
             out[-1] += " " + line  # a wrapped line continues its paragraph

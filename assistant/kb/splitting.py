@@ -7,10 +7,12 @@ that no passage is a lone heading or a one-line remark.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from assistant.kb.loaders import LIST_ITEM as _LIST_ITEM
 from assistant.kb.types import ParsedDocument, Piece
 
 CHUNK_SIZE = 700  # characters; long sections are split into passages of at most this
@@ -19,9 +21,7 @@ MIN_CHUNK = 300  # a passage shorter than this is merged with a neighbour when t
 MERGE_MAX = 800
 SECTION_SEP = " › "
 
-_SPLITTER = RecursiveCharacterTextSplitter(
-    chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, keep_separator="end",
-    separators=["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""])
+_SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 
 
 @dataclass(slots=True)
@@ -49,17 +49,40 @@ def _sections(doc: ParsedDocument) -> list[_Section]:
             sections.append(_Section(tuple(h for _, h in stack), block.page, [block.text]))
         elif not sections or sections[-1].page != block.page:
             path = sections[-1].path if sections else ()
-            sections.append(_Section(path, block.page, [block.text]))
+            sections.append(_Section(path, block.page, _units(block.text)))
         else:
-            sections[-1].paragraphs.append(block.text)
+            sections[-1].paragraphs.extend(_units(block.text))
     return sections
+
+
+def _units(paragraph: str) -> list[str]:
+    """A list's items are split apart (as paragraphs are), so that a long list is cut between
+    items and not after a first short piece holding only its heading and lead-in."""
+    lines = [line for line in paragraph.split("\n") if line.strip()]
+    if len(lines) > 1 and sum(bool(_LIST_ITEM.match(line)) for line in lines) * 2 >= len(lines):
+        return lines
+    return [paragraph]
 
 
 def _split_section(section: _Section) -> list[Piece]:
     label = SECTION_SEP.join(section.path)
     text = "\n\n".join(section.paragraphs)
-    parts = [text] if len(text) <= CHUNK_SIZE else _SPLITTER.split_text(text)
-    return [Piece(part.strip(), label, section.page) for part in parts if part.strip()]
+    return [Piece(part.strip(), label, section.page) for part in _balanced_split(text) if part.strip()]
+
+
+def _balanced_split(text: str) -> list[str]:
+    """Split into as few passages as CHUNK_SIZE allows, of about equal length.
+
+    Filling passages greedily up to CHUNK_SIZE leaves a short last (or first) passage that
+    then drifts into a neighbouring section; equal parts keep each part of a section whole.
+    """
+    if len(text) <= CHUNK_SIZE:
+        return [text]
+    parts = math.ceil(len(text) / (CHUNK_SIZE - CHUNK_OVERLAP))
+    size = min(CHUNK_SIZE, math.ceil(len(text) / parts) + CHUNK_OVERLAP)
+    splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=min(CHUNK_OVERLAP, size // 4),
+                                              keep_separator="end", separators=_SEPARATORS)
+    return splitter.split_text(text)
 
 
 def _merge_small(pieces: list[Piece]) -> list[Piece]:

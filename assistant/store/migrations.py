@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String,
-                        Table, Text, UniqueConstraint, text, true)
+                        Table, Text, UniqueConstraint, false, text, true)
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateColumn
 
@@ -117,10 +117,27 @@ def _v1_tables() -> list[Table]:
     return [users, pairings, goals, goal_versions, conversations, messages]
 
 
+def _v3_sessions(conn: Connection) -> None:
+    """Login sessions (issue 6), frozen; and the "change your password first" flag."""
+    add_column("users", Column("password_must_change", Boolean, nullable=False,
+                               server_default=false()))(conn)
+    md = MetaData(naming_convention=NAMING)
+    Table("users", md, Column("name", String(80), primary_key=True))  # FK target only
+    create_tables(Table(
+        "sessions", md,
+        Column("id", Integer, primary_key=True),
+        Column("token_hash", String(64), nullable=False, unique=True),
+        Column("user_name", String(80), ForeignKey("users.name"), nullable=False, index=True),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("expires_at", UTCDateTime, nullable=False),
+        Column("revoked_at", UTCDateTime, nullable=True)))(conn)
+
+
 MIGRATIONS: list[Step] = [
     Step("users, pairings, goals, conversations", create_tables(*_v1_tables())),
     Step("users.password_hash for login",
          add_column("users", Column("password_hash", String(255), nullable=True))),
+    Step("login sessions; users.password_must_change", _v3_sessions),
     # Append new steps here, e.g.
     # Step("meetings and agendas", create_tables(Table("meetings", MetaData(...), ...))),
 ]

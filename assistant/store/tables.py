@@ -10,7 +10,7 @@ same key the pydantic models use, so most reads need no join.
 from __future__ import annotations
 
 from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String,
-                        Table, Text, UniqueConstraint, true)
+                        Table, Text, UniqueConstraint, false, true)
 
 from assistant.store.db import NAMING, Json, UTCDateTime
 
@@ -25,6 +25,19 @@ users = Table(
     Column("active", Boolean, nullable=False, server_default=true()),
     Column("created_at", UTCDateTime, nullable=False),
     Column("password_hash", String(255), nullable=True),  # v2; never put in the User model
+    # v3: the password was set by someone else (first admin, coordinator): change it at login.
+    Column("password_must_change", Boolean, nullable=False, server_default=false()),
+)
+
+# v3: login sessions. Only the SHA-256 of the random token is kept (assistant.auth).
+sessions = Table(
+    "sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_name", String(80), ForeignKey("users.name"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
 )
 
 pairings = Table(
@@ -96,5 +109,5 @@ messages = Table(
     UniqueConstraint("conversation_id", "seq"),
 )
 
-__all__ = ["metadata", "users", "pairings", "goals", "goal_versions", "conversations",
+__all__ = ["metadata", "users", "sessions", "pairings", "goals", "goal_versions", "conversations",
            "messages"]

@@ -16,7 +16,11 @@ def _service_for(home: str, db_url: str) -> Service:
     # Keyed by the data folder so tests (and operators) with different homes never share one.
     from assistant.config import Settings
     from assistant.deps import build_deps
-    return Service(build_deps(Settings()))
+    from assistant.ui.session import first_start
+    settings = Settings()
+    svc = Service(build_deps(settings))
+    first_start(svc, settings.admin_password)  # creates `admin` once, on an empty database
+    return svc
 
 
 def service() -> Service:
@@ -24,18 +28,21 @@ def service() -> Service:
 
 
 def current_user() -> User | None:
-    name = st.session_state.get("user")
-    if not name:
-        return None
-    user = service().deps.store.get_user(name)
-    return user if user and user.active else None
+    """The logged-in user of this tab (or of the browser's session cookie), checked
+    against the server's session table on every run: logout and deactivation bite at once."""
+    from assistant.ui import session
+    return session.user(service())
 
 
-def require_user() -> tuple[Service, User]:
-    """Pages call this first; navigation only offers pages to someone logged in."""
+def require_user(*roles: str) -> tuple[Service, User]:
+    """Pages call this first; navigation only offers pages to someone logged in, and only
+    the pages of their role, but a page checks again rather than trust the menu."""
     user = current_user()
     if user is None:
-        st.warning("Please choose who you are first.")
+        st.warning("Please sign in first.")
+        st.stop()
+    if roles and user.role not in roles:
+        st.error("This page is not available to you.")
         st.stop()
     return service(), user
 

@@ -1,0 +1,35 @@
+"""The guideline knowledge base: coordinators keep it current, everyone may search it."""
+from __future__ import annotations
+
+from assistant.coach.templates import answer_question
+from assistant.models import Citation, User
+from assistant.service.access import require_role
+
+
+class KnowledgeService:
+    """Mixin of Service: needs self.deps."""
+
+    def kb_documents(self, actor: User):
+        require_role(actor, "coordinator")
+        return self.deps.kb.list_documents()
+
+    def kb_upload(self, actor: User, name: str, data: bytes):
+        """One uploaded file; size-checked before it is parsed. Replaces a same-named document."""
+        require_role(actor, "coordinator")
+        return self.deps.kb.add_bytes(name, data)
+
+    def kb_remove(self, actor: User, doc_id: str) -> bool:
+        require_role(actor, "coordinator")
+        return self.deps.kb.remove(doc_id)
+
+    def kb_search(self, actor: User, query: str, k: int = 5) -> list[Citation]:
+        require_role(actor, "mentee", "mentor", "coordinator")
+        if not query.strip():
+            raise ValueError("Type something to search for.")
+        return self.deps.kb.search(query, k=k)
+
+    def ask_guidelines(self, actor: User, question: str) -> tuple[str, list[Citation]]:
+        """An answer drawn only from the guidelines, with its source, or a plain 'not covered'."""
+        require_role(actor, "mentee", "mentor", "coordinator")
+        passages = self.deps.kb.relevant(question, k=3)
+        return answer_question(question, passages), passages[:1]

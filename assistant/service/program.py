@@ -1,0 +1,113 @@
+"""The coordinator's view of the program: aggregates only.
+
+Coordinators run the program, they are not anyone's mentor: they see how many
+people, pairs, goals and meetings there are, never what a goal or a chat says.
+Goal text is read here only to count how many goals are fully SMART.
+
+Records that other parts of Waypoint may or may not have stored yet (meetings,
+LLM usage) are read through whatever the store offers; absent, their figures
+are None and the page says "not tracked".
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pydantic import Field
+
+from assistant.models import Pairing, Strict, User
+from assistant.service.access import require_role
+from assistant.smart import assess
+
+QUIET_DAYS = 30
+
+
+class PairActivity(Strict):
+    mentor: str = Field(description="Mentor's user name.")
+    mentee: str = Field(description="Mentee's user name.")
+    meetings: int | None = Field(description="Meetings held or scheduled so far; None if not tracked.")
+    last_meeting: date | None = Field(None, description="Most recent meeting on or before today.")
+    quiet: bool | None = Field(None, description=f"No meeting in the last {QUIET_DAYS} days.")
+
+
+class LlmUsageTotals(Strict):
+    calls: int = Field(0, description="Language-model calls made.")
+    prompt_tokens: int = Field(0, description="Tokens sent.")
+    completion_tokens: int = Field(0, description="Tokens received.")
+
+
+class ProgramStats(Strict):
+    people: dict[str, int] = Field(description="Active accounts per role.")
+    inactive: int = Field(description="Deactivated accounts.")
+    pairs: int = Field(description="Active mentor-mentee pairs.")
+    unpaired_mentees: int = Field(description="Active mentees without a mentor.")
+    goals: int = Field(description="Goals saved, all statuses.")
+    goals_by_status: dict[str, int] = Field(description="Goals per status.")
+    fully_smart: int = Field(description="Goals meeting all five SMART criteria.")
+    smart_share: float | None = Field(description="fully_smart / goals; None without goals.")
+    pair_activity: list[PairActivity] = Field(description="Meetings per active pair.")
+    quiet_pairs: int | None = Field(description=f"Pairs without a meeting in {QUIET_DAYS} days; None if not tracked.")
+    llm: LlmUsageTotals | None = Field(description="LLM usage; None if not tracked.")
+
+
+class ProgramService:
+    """Mixin of Service: needs self.deps."""
+
+    def program_stats(self, actor: User) -> ProgramStats:
+        require_role(actor, "coordinator")
+        store, today = self.deps.store, self.deps.today()
+        users = store.list_users()
+        active = [u for u in users if u.active]
+        pairs = store.list_pairings()
+        goals = store.list_goals()
+        smart = sum(1 for g in goals if assess(g.statement, today, achievability=g.achievability,
+                                               relevance=g.relevance).fully_smart)
+        paired = {p.mentee for p in pairs}
+        meetings = _meetings(store)
+        activity = _pair_activity(pairs, meetings, today)
+        return ProgramStats(
+            people={role: sum(1 for u in active if u.role == role) for role in ("mentee", "mentor", "coordinator")},
+            inactive=len(users) - len(active), pairs=len(pairs),
+            unpaired_mentees=sum(1 for u in active if u.role == "mentee" and u.name not in paired),
+            goals=len(goals), goals_by_status=store.count_goals_by_status(), fully_smart=smart,
+            smart_share=round(smart / len(goals), 3) if goals else None,
+            pair_activity=activity,
+            quiet_pairs=None if meetings is None else sum(1 for a in activity if a.quiet),
+            llm=_usage(store))
+
+
+def _meetings(store) -> list | None:
+    """Every meeting, or None while the store keeps no meetings."""
+    list_meetings = getattr(store, "list_meetings", None)
+    return list(list_meetings()) if callable(list_meetings) else None
+
+
+def _pair_activity(pairs: list[Pairing], meetings: list | None, today: date) -> list[PairActivity]:
+    rows = []
+    for pair in pairs:
+        if meetings is None:
+            rows.append(PairActivity(mentor=pair.mentor, mentee=pair.mentee, meetings=None))
+            continue
+        mine = [m for m in meetings if (m.mentor, m.mentee) == (pair.mentor, pair.mentee)
+                and getattr(m, "status", "scheduled") != "cancelled"]
+        held = [_day(m.starts_at) for m in mine if _day(m.starts_at) <= today]
+        last = max(held) if held else None
+        rows.append(PairActivity(mentor=pair.mentor, mentee=pair.mentee, meetings=len(mine),
+                                 last_meeting=last,
+                                 quiet=last is None or last < today - timedelta(days=QUIET_DAYS)))
+    return rows
+
+
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _usage(store) -> LlmUsageTotals | None:
+    totals = getattr(store, "usage_totals", None)
+    if not callable(totals):
+        return None
+    data = totals()
+    if isinstance(data, dict):
+        fields = LlmUsageTotals.model_fields
+        return LlmUsageTotals(**{k: int(v or 0) for k, v in data.items() if k in fields})
+    return LlmUsageTotals(calls=data.calls, prompt_tokens=data.prompt_tokens,
+                          completion_tokens=data.completion_tokens)

@@ -1,0 +1,54 @@
+"""Coordinator: keep the program's guidelines current (upload, replace, remove, try a search)."""
+import streamlit as st
+
+from assistant.kb import SUPPORTED, KBError
+from assistant.ui.common import require_user
+
+svc, user = require_user()
+st.title("📚 Program guidelines")
+st.caption("The coach cites these documents when it gives advice. Uploading a file with the same name "
+           "as an existing document replaces it.")
+
+with st.form("upload", clear_on_submit=True):
+    files = st.file_uploader("Add or replace documents", accept_multiple_files=True,
+                             type=[ext.lstrip(".") for ext in SUPPORTED], key="uploads")
+    submitted = st.form_submit_button("Upload", type="primary")
+if submitted and files:
+    bar = st.progress(0.0, text="Reading…")
+    for i, f in enumerate(files, start=1):
+        bar.progress(i / len(files), text=f"{i}/{len(files)}: {f.name}")
+        result = svc.kb_upload(user, f.name, f.getvalue())
+        if result.status == "error":
+            st.error(f"{f.name}: {result.error}")
+        elif result.status == "unchanged":
+            st.info(f"{f.name}: already in the guidelines, nothing changed.")
+        else:
+            st.success(f"{f.name}: {result.status}, {result.chunks} passages.")
+    bar.empty()
+
+try:
+    docs = svc.kb_documents(user)
+except KBError as exc:
+    st.error(str(exc))
+    st.stop()
+st.subheader(f"Documents ({len(docs)})")
+if not docs:
+    st.info("No guidelines yet. Upload Markdown, text, HTML, PDF or Word files.")
+for doc in docs:
+    cols = st.columns([5, 2, 2, 1])
+    cols[0].text(f"{doc.title}\n{doc.source}")
+    cols[1].text(f"{doc.chunks} passages")
+    cols[2].text(f"added {doc.added_at:%Y-%m-%d %H:%M}")
+    if cols[3].button("Remove", key=f"rm-{doc.doc_id}"):
+        svc.kb_remove(user, doc.doc_id)
+        st.rerun()
+
+st.subheader("Try a search")
+query = st.text_input("Question", placeholder="How often should mentors and mentees meet?", key="kb_query")
+if query:
+    hits = svc.kb_search(user, query, k=5)
+    if not hits or hits[0].score < svc.deps.settings.kb_min_score:
+        st.warning("The guidelines don't seem to cover that (no passage scores above the threshold).")
+    for hit in hits:
+        with st.expander(f"{hit.score:.2f} · {hit.label()}"):
+            st.text(hit.text)

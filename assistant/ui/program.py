@@ -1,0 +1,49 @@
+"""Coordinator: how the program is doing, in aggregates only (no goal text, no chats)."""
+import streamlit as st
+
+from assistant.service.program import QUIET_DAYS
+from assistant.ui.common import require_user
+
+svc, user = require_user("coordinator")
+st.title("🗂️ Program overview")
+st.caption("Counts only: coordinators don't see what goals or conversations say. "
+           "Mentees and their mentors do.")
+stats = svc.program_stats(user)
+
+cols = st.columns(4)
+cols[0].metric("Mentees", stats.people["mentee"])
+cols[1].metric("Mentors", stats.people["mentor"])
+cols[2].metric("Pairs", stats.pairs)
+cols[3].metric("Mentees without a mentor", stats.unpaired_mentees)
+
+cols = st.columns(4)
+cols[0].metric("Goals", stats.goals)
+cols[1].metric("Fully SMART", stats.fully_smart,
+               help="All five criteria met: specific, measurable, achievable, relevant, time-bound.")
+cols[2].metric("Share fully SMART", "—" if stats.smart_share is None else f"{stats.smart_share:.0%}")
+cols[3].metric(f"Pairs without a meeting in {QUIET_DAYS} days",
+               "not tracked" if stats.quiet_pairs is None else stats.quiet_pairs)
+
+if stats.goals_by_status:
+    st.subheader("Goals by status")
+    st.bar_chart(stats.goals_by_status, horizontal=True, height=180)
+
+st.subheader("Meetings per pair")
+if not stats.pair_activity:
+    st.info("Nobody is paired yet. Pair mentors and mentees on the People page.")
+else:
+    st.dataframe([{"mentor": a.mentor, "mentee": a.mentee,
+                   "meetings": "not tracked" if a.meetings is None else str(a.meetings),
+                   "last meeting": a.last_meeting.isoformat() if a.last_meeting else "—",
+                   f"quiet {QUIET_DAYS}+ days": "—" if a.quiet is None else ("yes" if a.quiet else "no")}
+                  for a in stats.pair_activity], hide_index=True, width="stretch")
+
+st.subheader("Language model usage")
+if stats.llm is None:
+    st.caption("Not tracked: the coach runs offline, or usage isn't recorded by this version.")
+else:
+    cols = st.columns(3)
+    cols[0].metric("Calls", stats.llm.calls)
+    cols[1].metric("Tokens sent", stats.llm.prompt_tokens)
+    cols[2].metric("Tokens received", stats.llm.completion_tokens)
+st.caption(f"{stats.inactive} deactivated account(s) not counted above.")
