@@ -2,7 +2,7 @@
 import streamlit as st
 
 from assistant.ui import session
-from assistant.ui.common import ROLE_ICON, current_user, service
+from assistant.ui.common import ROLE_ICON, current_user, escape_md, service
 
 st.set_page_config(page_title="Waypoint", page_icon="🧭", layout="wide")
 
@@ -11,12 +11,17 @@ account = st.Page("assistant/ui/account.py", title="Account", icon="🔑")
 if user is None:
     pages = [st.Page("assistant/ui/login.py", title="Sign in", icon="🔑", default=True)]
 elif service().password_must_change(user):  # a password someone else set: replace it first
-    pages = [st.Page("assistant/ui/account.py", title="Choose a password", icon="🔑", default=True)]
+    pages = [st.Page("assistant/ui/account.py", title="Choose a password", icon="🔑", default=True,
+                     url_path="choose-password")]  # its own path: once done, the role's first page opens
 elif user.role == "mentee":
     pages = [st.Page("assistant/ui/chat.py", title="Goal coach", icon="💬", default=True),
-             st.Page("assistant/ui/my_goals.py", title="My goals", icon="🎯"), account]
+             st.Page("assistant/ui/my_goals.py", title="My goals", icon="🎯"),
+             st.Page("assistant/ui/prep.py", title="Prepare meeting", icon="🗓️"),
+             st.Page("assistant/ui/meetings.py", title="Meetings", icon="📅"), account]
 elif user.role == "mentor":
-    pages = [st.Page("assistant/ui/mentees.py", title="My mentees", icon="🧭", default=True), account]
+    pages = [st.Page("assistant/ui/mentees.py", title="My mentees", icon="🧭", default=True),
+             st.Page("assistant/ui/brief.py", title="Brief", icon="📋"),
+             st.Page("assistant/ui/meetings.py", title="Meetings", icon="📅"), account]
 else:
     pages = [st.Page("assistant/ui/program.py", title="Program", icon="🗂️", default=True),
              st.Page("assistant/ui/people.py", title="People", icon="👥"),
@@ -25,7 +30,7 @@ else:
 with st.sidebar:
     st.markdown("### 🧭 Waypoint")
     if user is not None:
-        st.caption(f"{ROLE_ICON[user.role]} {user.display_name or user.name} · {user.role}")
+        st.caption(f"{ROLE_ICON[user.role]} {escape_md(user.display_name or user.name)} · {user.role}")
         if st.button("Sign out", key="logout"):
             session.end(service())
             if session.oidc_signed_in():

@@ -136,13 +136,21 @@ def goals_list(user: str = typer.Option(..., "--user"), as_json: bool = typer.Op
 
 @users_app.command("add")
 def users_add(name: str, role: str = typer.Option(..., "--role", help="mentee, mentor or coordinator"),
-              mentor: Optional[str] = typer.Option(None, "--mentor", help="Pair the new mentee with this mentor.")):
-    """Add a person."""
+              mentor: Optional[str] = typer.Option(None, "--mentor", help="Pair the new mentee with this mentor."),
+              password_stdin: bool = typer.Option(False, "--password-stdin", help="Read an initial password from stdin."),
+              temporary: bool = typer.Option(True, "--temporary/--permanent",
+                                             help="With --password-stdin: must they change it at first sign-in?")):
+    """Add a person (without --password-stdin they can't sign in until `waypoint users passwd`)."""
+    from assistant.cli_accounts import read_password
     from assistant.service import SYSTEM
     if role not in ("mentee", "mentor", "coordinator"):
         _fail("--role must be mentee, mentor or coordinator")
     try:
-        user = _service().add_user(SYSTEM, name, role, mentor=mentor)  # type: ignore[arg-type]
+        if password_stdin:
+            user = _service().create_account(SYSTEM, name, role, read_password(),  # type: ignore[arg-type]
+                                             mentor=mentor, must_change=temporary)
+        else:
+            user = _service().add_user(SYSTEM, name, role, mentor=mentor)  # type: ignore[arg-type]
     except (ValueError, LookupError) as exc:
         _fail(str(exc))
     typer.echo(f"Added {user.role} {user.name}" + (f", paired with {mentor}" if mentor else ""))
@@ -167,6 +175,10 @@ def _mount_optional() -> None:
         app.add_typer(kb_app, name="kb")
     except ImportError as exc:  # pragma: no cover - only while a module is missing
         print(f"(kb commands unavailable: {exc})", file=sys.stderr)
+    from assistant.cli_accounts import register
+    register(app, users_app, _service, _fail, _echo_json)  # users deactivate/passwd, pairs
+    from assistant.cli_meetings import register as register_meetings
+    register_meetings(app, goals_app, _service, _fail, _echo_json)  # meetings, prep, exports
 
 
 _mount_optional()

@@ -4,11 +4,18 @@ Works with any OpenAI-compatible server (OpenAI, Azure, vLLM, Ollama, llama.cpp)
 The model only *understands* the turn (a validated update) and *phrases* a
 reply; the flow decides what is asked next and what is saved.
 
-Per turn: call → validate with pydantic → on invalid output one corrective
-call with the errors → on transport faults a bounded retry (Retry-After
-honoured within a small wait budget) → otherwise the offline engine answers
-this turn, marked "offline (fallback)" with the reason. The next turn tries
-the model again, unless the server asked us (Retry-After) to stay away longer.
+Per turn: call → validate (pydantic shape, then grounding in what the mentee
+said: llm_checks) → on invalid output one corrective call naming the errors →
+on transport faults a bounded retry (Retry-After honoured within a small wait
+budget) → otherwise the offline engine answers this turn, marked
+"offline (fallback)" with the reason. The next turn tries the model again,
+unless the server asked us (Retry-After) to stay away longer. An accepted
+answer is topped up by the offline rules where it left a gap (`reconcile`).
+
+Structured output: method="function_calling" by default (a forced tool call):
+OpenAI, Azure, vLLM and llama.cpp's server all honour it, and llama.cpp turns
+the schema into a grammar. "json_mode" (response_format json_object, the
+fields described in the prompt) suits servers without tool support.
 """
 from __future__ import annotations
 
@@ -20,18 +27,20 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import openai
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from assistant.coach.types import Backend, TurnRequest, TurnResult, Usage
 from assistant.llm_checks import check_turn, reconcile
 from assistant.llm_faults import RETRY_AFTER_CAP_S, Fault, classify
 from assistant.llm_messages import TurnPrompt, build_prompt, estimate_tokens
+from assistant.llm_output import truncated_message, validate_turn
 from assistant.llm_schemas import TurnKind, kind_for
 
 log = logging.getLogger(__name__)
 
 FALLBACK_NAME = "offline (fallback)"
-METHODS = ("function_calling", "json_mode", "json_schema")
+# Not "json_schema": llama-cpp-python's server rejects that response_format type.
+METHODS = ("function_calling", "json_mode")
 
 
 def build_chat(settings, max_tokens: int = 700):
@@ -159,7 +168,7 @@ class LLMBackend:
         except openai.LengthFinishReasonError as exc:
             # The SDK's parse path raises on truncation; treat it as invalid output
             # (a corrective retry asking for a shorter answer), not as a transport fault.
-            raw = _truncated_message(exc)
+            raw = truncated_message(exc)
             meter.add(raw, self._clock() - started)
             return raw, None
         except Exception:
@@ -169,7 +178,7 @@ class LLMBackend:
         return out.get("raw"), out.get("parsed")
 
     def _schema_tokens(self, kind: TurnKind) -> int:
-        # function_calling / json_schema send the JSON schema too, and servers bill it as prompt.
+        # function_calling sends the tool's JSON schema too, and servers bill it as prompt.
         if self.method == "json_mode":
             return 0
         return estimate_tokens(json.dumps(kind.wire, separators=(",", ":")))
@@ -189,79 +198,10 @@ class LLMBackend:
 
     def _fall_back(self, req: TurnRequest, reason: str, meter: _Meter) -> TurnResult:
         result = self.fallback.interpret(req)
-        return result.model_copy(update={"backend": FALLBACK_NAME, "fallback_reason": reason,
+        # The reason is shown in the UI: keep it to a line or two.
+        short = reason if len(reason) <= 300 else reason[:299] + "…"
+        return result.model_copy(update={"backend": FALLBACK_NAME, "fallback_reason": short,
                                          "usage": meter.usage()})
-
-
-# -- validation ----------------------------------------------------------------------------
-def _truncated_message(exc: "openai.LengthFinishReasonError") -> Any:
-    from langchain_core.messages import AIMessage
-
-    usage = getattr(exc.completion, "usage", None)
-    meta = {"input_tokens": getattr(usage, "prompt_tokens", 0) or 0,
-            "output_tokens": getattr(usage, "completion_tokens", 0) or 0}
-    meta["total_tokens"] = meta["input_tokens"] + meta["output_tokens"]
-    choices = getattr(exc.completion, "choices", None) or []
-    content = (choices[0].message.content or "") if choices else ""
-    return AIMessage(content=content, usage_metadata=meta, response_metadata={"finish_reason": "length"})
-
-
-_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.IGNORECASE)
-
-
-def raw_text(raw: Any) -> str:
-    """The model's answer as text: tool-call arguments, or the message content."""
-    if raw is None:
-        return ""
-    for call in getattr(raw, "tool_calls", None) or []:  # arguments LangChain could parse
-        return json.dumps(call.get("args") or {}, ensure_ascii=False)
-    for call in getattr(raw, "invalid_tool_calls", None) or []:  # arguments that are not JSON
-        if call.get("args"):
-            return str(call["args"])
-    for call in (getattr(raw, "additional_kwargs", None) or {}).get("tool_calls") or []:
-        arguments = (call.get("function") or {}).get("arguments")
-        if arguments:
-            return str(arguments)
-    content = getattr(raw, "content", "")
-    if isinstance(content, list):  # content blocks
-        content = "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
-    return str(content or "")
-
-
-def _json_part(text: str) -> str:
-    """Lenient about wrapping only: code fences or prose around one JSON object."""
-    stripped = _FENCE.sub("", text.strip())
-    start, end = stripped.find("{"), stripped.rfind("}")
-    return stripped[start:end + 1] if 0 <= start < end else stripped
-
-
-def validate_turn(schema: type[BaseModel], raw: Any, parsed: Any) -> tuple[BaseModel | None, str, str]:
-    """(turn, raw text, error message for the model). Our own pydantic check, whatever the method."""
-    text = raw_text(raw)
-    if isinstance(parsed, schema):
-        return parsed, text, ""
-    finish = (getattr(raw, "response_metadata", None) or {}).get("finish_reason")
-    if finish == "length":
-        return None, text, ("the answer was cut off at the length limit and is incomplete JSON; "
-                            "answer again with a shorter reply")
-    if not text.strip():
-        return None, text, "the answer was empty; answer with the JSON object"
-    try:
-        return schema.model_validate_json(_json_part(text)), text, ""
-    except ValidationError as exc:
-        return None, text, format_errors(exc)
-
-
-def format_errors(exc: ValidationError, limit: int = 8) -> str:
-    """Errors a model can act on: where, what was wrong, what was given."""
-    parts = []
-    for error in exc.errors(include_url=False)[:limit]:
-        where = ".".join(str(p) for p in error["loc"]) or "(the whole answer)"
-        given = error.get("input")
-        shown = "" if error["type"] == "missing" else f" (got {json.dumps(given, default=str)[:80]})"
-        parts.append(f"{where}: {error['msg']}{shown}")
-    more = len(exc.errors()) - limit
-    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
 # -- UI helpers ----------------------------------------------------------------------------
@@ -279,4 +219,6 @@ def make_backend(settings) -> Backend:
 
     if settings.llm == "offline":
         return OfflineBackend()
-    return LLMBackend(settings, fallback=OfflineBackend())
+    # `llm_method` is optional in Settings: servers without tool calls want "json_mode".
+    method = getattr(settings, "llm_method", None) or "function_calling"
+    return LLMBackend(settings, fallback=OfflineBackend(), method=method)

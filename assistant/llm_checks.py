@@ -31,10 +31,12 @@ where which while who whom why how you your yours our ours mine his her hers its
 not but all any each very just also some such only own same too yes yeah yep nope okay sure mentee coach
 goal goals user assistant please really get got make made""".split())
 _TIME = re.compile(
-    r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(spring|summer|autumn|fall|winter|"
-    r"christmas|easter|day|days|week|weeks|weekend|month|months|quarter|quarters|year|years|sprint|term|semester|"
-    r"tomorrow|tonight|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|eoy|eoq|eom|q[1-4]|h[12]|"
-    r"end|next|this|within|until|till|by|before|soon)\b", re.IGNORECASE)
+    r"\b(19|20)\d\d\b|\b\d{1,2}[/.-]\d{1,2}\b|\b\d{1,2}(st|nd|rd|th)\b|"
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|\b(spring|summer|autumn|fall|winter|"
+    r"christmas|easter|days?|weeks?|weekend|months?|quarters?|years?|sprints?|term|semester|tomorrow|tonight|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|eoy|eoq|eom|q[1-4]|h[12]|end of|within|until|till)\b",
+    re.IGNORECASE)
 CUES = {
     "quit": re.compile(r"\b(quit|exit|bye|goodbye|leave|leaving|stop|later|pause|break|cancel|enough|another time|"
                        r"come back|gotta go|have to go|must go|done for (now|today))\b", re.IGNORECASE),

@@ -101,7 +101,10 @@ def build_prompt(req: TurnRequest, kind: TurnKind, extra_tokens: int = 0) -> Tur
         "fields": describe_fields(kind.schema, kind.hints),
         "slots": ", ".join(kind.slots) or "(any)",
     })
-    history = list(req.history[-HISTORY_MESSAGES:])
+    history = list(req.history)
+    if history and history[-1].get("role") == "user" and history[-1].get("text") == req.text:
+        history.pop()  # the service's history ends with this very message: it has its own section
+    history = history[-HISTORY_MESSAGES:]
     passages = list(req.passages[:MAX_PASSAGES])
     message_chars = 4000
     while True:

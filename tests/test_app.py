@@ -1,14 +1,12 @@
 """The real app.py under Streamlit's AppTest: a mentee drafts a goal, the mentor sees it."""
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
+from login_support import PASSWORD, login
 
 from assistant.config import Settings
 from assistant.deps import build_deps
 from assistant.service import SYSTEM, Service
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LINES = ["I want to get better at public speaking",
          "Give 3 talks at our team all-hands meeting",
          "by the end of March 2027",
@@ -22,20 +20,10 @@ def home(tmp_path, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.setenv("WAYPOINT_HOME", str(tmp_path / "home"))
     svc = Service(build_deps(Settings()))
-    svc.add_user(SYSTEM, "maria", "mentor")
-    svc.add_user(SYSTEM, "alex", "mentee", mentor="maria")
-    svc.add_user(SYSTEM, "sam", "mentee")
+    svc.create_account(SYSTEM, "maria", "mentor", PASSWORD, must_change=False)
+    svc.create_account(SYSTEM, "alex", "mentee", PASSWORD, mentor="maria", must_change=False)
+    svc.create_account(SYSTEM, "sam", "mentee", PASSWORD, must_change=False)
     return tmp_path / "home"
-
-
-def login(name: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.selectbox(key="who").select(name).run()
-    at.button(key="continue").click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def all_text(at: AppTest) -> str:

@@ -94,14 +94,14 @@ class Metered:
         return result
 
 
-def llama_backend(url: str) -> LLMBackend:
+def llama_backend(url: str, max_tokens: int = 256) -> LLMBackend:
     # Generous timeout (a busy 2-core CI box); max_tokens travels in extra_body for this server.
-    return LLMBackend(settings_for(url, llm_model="smollm2-135m", llm_timeout=120, llm_max_retries=0),
-                      offline_engine(), max_tokens=256)
+    return LLMBackend(settings_for(url, llm_model="smollm2-135m", llm_timeout=300, llm_max_retries=0),
+                      offline_engine(), max_tokens=max_tokens)
 
 
 def test_a_real_server_call_is_accounted_from_its_usage_fields(llama_url):
-    backend = llama_backend(llama_url)
+    backend = llama_backend(llama_url, max_tokens=48)  # short: this test is about the accounting
     result = backend.interpret(TurnRequest(text="I want to give 3 talks at our all-hands by March 2027",
                                            draft={}, today=TODAY))
     assert 1 <= result.usage.calls <= 2
@@ -113,8 +113,9 @@ def test_a_real_server_call_is_accounted_from_its_usage_fields(llama_url):
 def test_a_whole_conversation_with_a_tiny_model_saves_a_valid_goal(llama_url, tmp_path, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     backend = Metered(llama_backend(llama_url))
-    service = Service(build_deps(Settings(home=tmp_path / "home", llm="offline"), backend=backend,
-                                 today=lambda: TODAY))
+    (tmp_path / "guidelines").mkdir()  # no library: this test is about the model
+    settings = Settings(home=tmp_path / "home", llm="offline", knowledge_dir=tmp_path / "guidelines")
+    service = Service(build_deps(settings, backend=backend, today=lambda: TODAY))
     service.add_user(SYSTEM, "alex", "mentee")
     alex = service.user("alex")
     text, chat = "I want to get better at public speaking", None

@@ -39,7 +39,9 @@ def server():
 @pytest.fixture
 def service(server, tmp_path, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    settings = Settings(home=tmp_path / "home", llm="offline")
+    # An empty guideline folder: these tests are about the model, not the library.
+    (tmp_path / "guidelines").mkdir()
+    settings = Settings(home=tmp_path / "home", llm="offline", knowledge_dir=tmp_path / "guidelines")
     backend = LLMBackend(settings_for(server.base_url), offline_engine())
     svc = Service(build_deps(settings, backend=backend, today=lambda: TODAY))
     svc.add_user(SYSTEM, "alex", "mentee")

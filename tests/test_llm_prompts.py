@@ -130,3 +130,9 @@ def test_a_long_turn_is_trimmed_to_the_budget_keeping_the_newest_message(server)
     server.push(reply(turn({"what": "Present results"}, "", None)))
     result = backend.interpret(req)
     assert result.usage.prompt_tokens <= 3000, json.dumps(server.chat_requests[0]["usage"])
+
+
+def test_the_current_message_is_not_repeated_in_the_history():
+    history = [{"role": "assistant", "text": "By when?"}, {"role": "user", "text": "by March 2027"}]
+    prompt = build_prompt(request("by March 2027", history=history), kind_for("goal"))
+    assert prompt.user.count("by March 2027") == 1 and "coach: By when?" in prompt.user

@@ -1,13 +1,15 @@
 """KnowledgeBase: the guidelines' use cases (ingest, list, remove, reindex, search).
 
 Built from Settings and lazy: nothing is opened until the first call. One instance may be
-shared by threads (Streamlit sessions); writes and the search snapshot are guarded by a lock.
+shared by threads (Streamlit sessions): writes take turns under one lock, while searches go
+on from the last snapshot under another.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
 import time
+from collections import OrderedDict
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
 from typing import Callable, Iterable
@@ -15,26 +17,31 @@ from typing import Callable, Iterable
 import numpy as np
 
 from assistant.config import Settings
-from assistant.kb.embeddings import build_embedder
+from assistant.kb.embeddings import Embedder, build_embedder
 from assistant.kb.loaders import SUPPORTED, parse
-from assistant.kb.retrieval import CANDIDATES, Snapshot, fuse
-from assistant.kb.splitting import Piece, context_text, split_document
+from assistant.kb.retrieval import CANDIDATES, DENSE_WEIGHT, Snapshot, fuse
+from assistant.kb.splitting import index_text, split_document
 from assistant.kb.store import ChunkStore, Records
-from assistant.kb.types import DocumentInfo, IngestError, IngestResult, KBError
+from assistant.kb.types import DocumentInfo, EmbeddingMismatchError, IngestError, IngestResult, KBError, Piece
 from assistant.models import Citation
 
 Progress = Callable[[int, int, str], None]
 REVISION_CHECK_SECONDS = 2.0  # how stale a search may be after another process wrote
+QUERY_CACHE = 256  # query embeddings kept
+DEFAULTS_FLAG = "defaults_loaded"
 
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        """`embedder` defaults to the model the settings name; tests pass one to share it."""
         self.settings = settings
-        self.embedder = build_embedder(settings)
+        self.embedder = embedder if embedder is not None else build_embedder(settings)
         self.store = ChunkStore(settings, self.embedder)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the snapshot and the query cache
+        self._write_lock = threading.Lock()  # one ingestion, removal or reindex at a time
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- ingestion -------------------------------------------------------------------------
     def add_file(self, path: Path) -> IngestResult:
@@ -52,8 +59,11 @@ class KnowledgeBase:
         if too_big:
             return _error(name, too_big)
         try:
-            return self._ingest(name, data)
-        except IngestError as exc:
+            with self._write_lock:  # so that the same file uploaded twice at once is added once
+                return self._ingest(name, data)
+        except EmbeddingMismatchError:
+            raise  # not this file's fault: every file would fail until `kb reindex`
+        except KBError as exc:  # IngestError, or a failed write that was rolled back
             return _error(name, str(exc))
 
     def add_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> list[IngestResult]:
@@ -66,11 +76,19 @@ class KnowledgeBase:
         return results
 
     def ensure_defaults(self) -> list[IngestResult]:
-        """On first start (empty index), ingest the default guidelines in knowledge_dir."""
+        """On first start, ingest the default guidelines in knowledge_dir.
+
+        Only once: an index that already has documents, or had the defaults once and was
+        emptied by a coordinator since, is left as it is.
+        """
         folder = self.settings.knowledge_dir
-        if self.store.count() or folder is None or not Path(folder).is_dir():
+        if self.store.flag(DEFAULTS_FLAG) or self.store.count() or folder is None or not Path(folder).is_dir():
             return []
-        return self.add_paths([Path(folder)])
+        # knowledge/README.md explains the folder to people; it is not a guideline.
+        files = [p for p in _expand(Path(folder)) if p.name.lower() != "readme.md"]
+        results = self.add_paths(files)
+        self.store.set_flag(DEFAULTS_FLAG)
+        return results
 
     def _size_error(self, size: int) -> str | None:
         limit = self.settings.max_upload_mb
@@ -79,6 +97,7 @@ class KnowledgeBase:
         return None
 
     def _ingest(self, name: str, data: bytes) -> IngestResult:
+        self.store.collection()  # an index built with another model fails here, before any work
         sha = hashlib.sha256(data).hexdigest()
         same = self.store.first({"sha256": sha})
         if same is not None:
@@ -87,12 +106,14 @@ class KnowledgeBase:
         doc = parse(name, data)
         pieces = split_document(doc)
         # Everything is computed before the index is touched: a failure here changes nothing.
-        vectors = self.embedder.encode([context_text(doc.title, p) for p in pieces])
+        try:
+            vectors = self.embedder.encode([index_text(p) for p in pieces])
+        except Exception as exc:  # e.g. an embedding server that is down or refuses the key
+            raise IngestError(f"the embedding model failed ({type(exc).__name__}: {exc})") from exc
         new = _records(sha[:16], name, doc.title, sha, pieces, vectors)
         old = self.store.get({"source": name}, embeddings=True)
-        with self._lock:
-            self.store.replace(old, new)
-            self._snapshot = None
+        self.store.replace(old, new)
+        self._invalidate()
         return IngestResult(source=name, doc_id=sha[:16], status="replaced" if old.ids else "added",
                             chunks=len(new))
 
@@ -110,41 +131,71 @@ class KnowledgeBase:
         return sorted(docs.values(), key=lambda d: (d.title.lower(), d.source))
 
     def remove(self, doc_id: str) -> bool:
-        with self._lock:
+        with self._write_lock:
             removed = self.store.delete({"doc_id": doc_id}) > 0
-            self._snapshot = None
+        self._invalidate()
         return removed
 
     def reindex(self) -> int:
         """Re-embed every passage with the configured model; returns the number of passages."""
-        with self._lock:
+        with self._write_lock:
             old = self.store.get()
-            texts = [context_text(m["title"], Piece(d, m.get("section", ""))) for d, m in zip(old.documents, old.metadatas)]
-            self.store.rebuild(Records(old.ids, self.embedder.encode(texts), old.documents, old.metadatas))
-            self._snapshot = None
+            vectors = self.embedder.encode(_index_texts(old))
+            self.store.rebuild(Records(old.ids, vectors, old.documents, old.metadatas))
+        self._invalidate()
         return len(old.ids)
+
+    def _invalidate(self) -> None:
+        with self._lock:
+            self._snapshot = None
 
     # -- search ----------------------------------------------------------------------------
     def search(self, query: str, k: int = 3) -> list[Citation]:
-        """The k passages that best answer `query`, best first, score about 0..1."""
+        """The k passages that best answer `query`, best first, score in 0..1.
+
+        Raises KBError when the index can't be searched (EmbeddingMismatchError: run
+        `waypoint kb reindex`; or the embedding model or Chroma server failing).
+        """
+        return self.ranked(query, k, DENSE_WEIGHT)
+
+    def ranked(self, query: str, k: int, dense_weight: float) -> list[Citation]:
+        """search() with the dense/keyword balance given: 1.0 is embeddings only, 0.0 keywords
+        only (bench/kb_quality.py compares them)."""
         query = " ".join(query.split())
         if not query or k < 1 or self.store.collection() is None:
             return []
         snapshot = self._current_snapshot()
         if not snapshot.ids:
             return []
-        vector = self.embedder.encode([query])[0]
+        vector = self._query_vector(query)
         ids, similarities = self.store.query(vector, min(CANDIDATES, len(snapshot.ids)))
         if any(chunk_id not in snapshot.position for chunk_id in ids):
             snapshot = self._current_snapshot(force=True)  # another process added passages
         keep = [i for i, chunk_id in enumerate(ids) if chunk_id in snapshot.position]
         positions = [snapshot.position[ids[i]] for i in keep]
-        ranked = fuse(positions, similarities[keep], snapshot.lexical.scores(query), k)
+        ranked = fuse(positions, similarities[keep], snapshot.lexical.scores(query), k, dense_weight)
         return [_citation(snapshot, pos, score) for pos, score in ranked]
 
     def relevant(self, query: str, k: int = 3) -> list[Citation]:
         """search() without the passages scoring under kb_min_score: [] means not covered."""
         return [c for c in self.search(query, k) if c.score >= self.settings.kb_min_score]
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        # The coach asks the same questions often (a tip per missing SMART criterion).
+        with self._lock:
+            vector = self._query_vectors.get(query)
+            if vector is not None:
+                self._query_vectors.move_to_end(query)
+                return vector
+        try:
+            vector = self.embedder.encode([query])[0]
+        except Exception as exc:  # callers handle KBError: the coach then answers without guidelines
+            raise KBError(f"the embedding model failed ({type(exc).__name__}: {exc})") from exc
+        with self._lock:
+            self._query_vectors[query] = vector
+            if len(self._query_vectors) > QUERY_CACHE:
+                self._query_vectors.popitem(last=False)
+        return vector
 
     def _current_snapshot(self, force: bool = False) -> Snapshot:
         with self._lock:
@@ -155,9 +206,8 @@ class KnowledgeBase:
             self._checked_at = now
             if force or self._snapshot is None or self._snapshot.revision != revision:
                 records = self.store.get()
-                texts = [context_text(m["title"], Piece(d, m.get("section", "")))
-                         for d, m in zip(records.documents, records.metadatas)]
-                self._snapshot = Snapshot.build(revision, records.ids, records.documents, records.metadatas, texts)
+                self._snapshot = Snapshot.build(revision, records.ids, records.documents,
+                                                records.metadatas, _index_texts(records))
             return self._snapshot
 
 
@@ -171,6 +221,10 @@ def _expand(path: Path) -> list[Path]:
         return [path]
     return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
+
+
+def _index_texts(records: Records) -> list[str]:
+    return [index_text(Piece(text, meta.get("section", ""))) for text, meta in zip(records.documents, records.metadatas)]
 
 
 def _records(doc_id: str, source: str, title: str, sha: str, pieces: list[Piece],
@@ -191,4 +245,4 @@ def _citation(snapshot: Snapshot, pos: int, score: float) -> Citation:
     meta = snapshot.metadatas[pos]
     return Citation(doc_id=meta["doc_id"], source=meta["source"], title=meta["title"],
                     section=meta.get("section", ""), page=meta.get("page"),
-                    text=snapshot.documents[pos], score=round(score, 4))
+                    text=snapshot.documents[pos], score=round(min(max(score, 0.0), 1.0), 4))

@@ -5,12 +5,17 @@ millisecond at 10k passages. Pure: built from texts, no I/O.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
+import threading
 from collections import Counter
 
 import numpy as np
+import snowballstemmer
 
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()
 _TOKEN = re.compile(r"[a-z0-9]+")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _STOPWORDS = frozenset("""
@@ -25,26 +30,12 @@ also may might must shall us get got let make made way ways much many thing thin
 """.split())
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix stripper: plurals, -ing, -ed, -ly (enough to match 'meetings'/'meet')."""
-    if len(word) <= 3:
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("sses"):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            base = word[:-len(suffix)]
-            if not any(vowel in base for vowel in "aeiouy"):
-                return word
-            # 'planning' -> 'plan', but 'falling' -> 'fall'
-            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
-                base = base[:-1]
-            return base
-    return word
+    """Snowball (Porter 2) stem: 'meetings'/'meeting' -> 'meet', 'independent'/'independence'
+    -> 'independ'. Cached: a corpus has far fewer distinct words than words."""
+    with _STEMMER_LOCK:  # a snowball stemmer keeps its work in the object: one caller at a time
+        return _STEMMER.stemWord(word)
 
 
 def tokenize(text: str) -> list[str]:

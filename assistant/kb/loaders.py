@@ -42,6 +42,8 @@ def _title_from_name(name: str) -> str:
 
 def decode_text(data: bytes) -> str:
     """Bytes of a text file as str; binary content is refused rather than indexed as noise."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark (Windows Notepad)
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
     if b"\x00" in data[:8192]:
         raise IngestError("this looks like a binary file, not text")
     try:
@@ -108,8 +110,7 @@ def parse_markdown(text: str, fallback_title: str) -> ParsedDocument:
         title = found.group(1) if found else title
         text = text[match.end():]
     if not any(_MD_HEADING.match(line) for line in text.splitlines()):
-        doc = parse_plain(text, title, first_is_title=not match)
-        return doc
+        return parse_plain(text, title, first_is_title=not match)
     doc = ParsedDocument(title=title)
     body: list[str] = []
 
@@ -117,8 +118,10 @@ def parse_markdown(text: str, fallback_title: str) -> ParsedDocument:
         doc.blocks.extend(Block(p.strip()) for p in _paragraphs("\n".join(body)))
         body.clear()
 
+    in_code = False
     for line in text.splitlines():
-        heading = _MD_HEADING.match(line)
+        in_code ^= line.lstrip().startswith(("```", "~~~"))
+        heading = None if in_code else _MD_HEADING.match(line)
         if not heading:
             body.append(line)
             continue

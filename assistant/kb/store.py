@@ -75,8 +75,21 @@ class ChunkStore:
             if self._collection is None:
                 self._collection = self._open(create)
             if self._collection is not None and check_model:
-                self._check_model(self._collection.metadata or {})
+                self._ensure_model()
             return self._collection
+
+    def _ensure_model(self) -> None:
+        built_with = (self._collection.metadata or {}).get("embedding_model")
+        if built_with in (None, self._embedder.model_id):
+            return
+        if self._collection.count():
+            raise EmbeddingMismatchError(
+                f"The guideline index was built with the embedding model '{built_with}', but "
+                f"'{self._embedder.model_id}' is configured. Run `waypoint kb reindex` to rebuild "
+                "the index with the configured model (or switch WAYPOINT_EMBEDDING back).")
+        # An empty index simply adopts the configured model.
+        self.client.delete_collection(COLLECTION)
+        self._collection = self._create(COLLECTION)
 
     def _open(self, create: bool):
         names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
@@ -89,36 +102,40 @@ class ChunkStore:
             return None
         return self._create(COLLECTION)
 
-    def _create(self, name: str):
+    def _create(self, name: str, flags: dict | None = None):
+        metadata = {**(flags or {}), "embedding_model": self._embedder.model_id, "revision": uuid.uuid4().hex}
         return self.client.create_collection(
             name, embedding_function=self._embedder, configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedding_model": self._embedder.model_id, "revision": uuid.uuid4().hex})
+            metadata=metadata)
 
-    def _check_model(self, metadata: dict) -> None:
-        built_with = metadata.get("embedding_model")
-        if built_with and built_with != self._embedder.model_id:
-            raise EmbeddingMismatchError(
-                f"The guideline index was built with the embedding model '{built_with}', but "
-                f"'{self._embedder.model_id}' is configured. Run `waypoint kb reindex` to rebuild "
-                "the index with the configured model (or switch WAYPOINT_EMBEDDING back).")
+    def flag(self, key: str) -> bool:
+        """A yes/no fact about the index kept in its metadata, e.g. 'defaults_loaded'."""
+        collection = self.collection(check_model=False)
+        return bool(collection is not None and (collection.metadata or {}).get(key))
+
+    def set_flag(self, key: str) -> None:
+        with self._lock:
+            _update_metadata(self.collection(create=True, check_model=False), **{key: True})
 
     def revision(self) -> str:
         """Changes on every write, by any process: tells cached search indexes they are stale."""
         if self.collection() is None:
             return ""
         fresh = self.client.get_collection(COLLECTION, embedding_function=None)
+        if fresh.id != self._collection.id:  # another process reindexed: follow the new collection
+            with self._lock:
+                self._collection = fresh
+                self._ensure_model()
         return str((fresh.metadata or {}).get("revision", ""))
 
     def _bump_revision(self, collection) -> None:
-        metadata = dict(collection.metadata or {})
-        metadata["revision"] = uuid.uuid4().hex
-        collection.modify(metadata=metadata)
+        _update_metadata(collection, revision=uuid.uuid4().hex)
 
     # -- reads -----------------------------------------------------------------------------
     def get(self, where: dict | None = None, embeddings: bool = False, documents: bool = True) -> Records:
         collection = self.collection(check_model=False)
         if collection is None:
-            return Records([], np.zeros((0, 0), dtype=np.float32), [], [])
+            return Records([], None, [], [])
         include = ["metadatas"] + (["documents"] if documents else []) + (["embeddings"] if embeddings else [])
         got = collection.get(where=where, include=include)
         vectors = got.get("embeddings")
@@ -196,7 +213,10 @@ class ChunkStore:
             names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
             if REBUILD in names:
                 self.client.delete_collection(REBUILD)
-            fresh = self._create(REBUILD)
+            current = self.collection(check_model=False)
+            flags = {k: v for k, v in ((current.metadata or {}) if current else {}).items()
+                     if k not in ("embedding_model", "revision")}
+            fresh = self._create(REBUILD, flags)
             try:
                 self._add(fresh, records)
             except Exception as exc:
@@ -209,3 +229,8 @@ class ChunkStore:
 
     def _finish_rebuild(self) -> None:
         self.client.get_collection(REBUILD, embedding_function=None).modify(name=COLLECTION)
+
+
+def _update_metadata(collection, **changes) -> None:
+    # Chroma replaces a collection's metadata as a whole: carry the other keys over.
+    collection.modify(metadata={**(collection.metadata or {}), **changes})

@@ -7,11 +7,12 @@ from assistant.service.accounts import AccountService, LoginFailed
 from assistant.service.admin import SYSTEM, AdminService
 from assistant.service.goals import ChatReply, GoalService
 from assistant.service.knowledge import KnowledgeService
+from assistant.service.meetings import MeetingService
 from assistant.service.program import ProgramService
 
 __all__ = ["Service", "AccessDenied", "NotFound", "LoginFailed", "ChatReply", "SYSTEM"]
 
 
-class Service(GoalService, KnowledgeService, AccountService, ProgramService, AdminService):
+class Service(GoalService, MeetingService, KnowledgeService, AccountService, ProgramService, AdminService):
     def __init__(self, deps: Deps):
         self.deps = deps

@@ -26,7 +26,8 @@ class PairActivity(Strict):
     mentee: str = Field(description="Mentee's user name.")
     meetings: int | None = Field(description="Meetings held or scheduled so far; None if not tracked.")
     last_meeting: date | None = Field(None, description="Most recent meeting on or before today.")
-    quiet: bool | None = Field(None, description=f"No meeting in the last {QUIET_DAYS} days.")
+    next_meeting: date | None = Field(None, description="Next meeting after today, if booked.")
+    quiet: bool | None = Field(None, description=f"No meeting within {QUIET_DAYS} days either side of today.")
 
 
 class LlmUsageTotals(Strict):
@@ -45,7 +46,7 @@ class ProgramStats(Strict):
     fully_smart: int = Field(description="Goals meeting all five SMART criteria.")
     smart_share: float | None = Field(description="fully_smart / goals; None without goals.")
     pair_activity: list[PairActivity] = Field(description="Meetings per active pair.")
-    quiet_pairs: int | None = Field(description=f"Pairs without a meeting in {QUIET_DAYS} days; None if not tracked.")
+    quiet_pairs: int | None = Field(description="Pairs whose `quiet` is true; None if not tracked.")
     llm: LlmUsageTotals | None = Field(description="LLM usage; None if not tracked.")
 
 
@@ -89,11 +90,14 @@ def _pair_activity(pairs: list[Pairing], meetings: list | None, today: date) -> 
             continue
         mine = [m for m in meetings if (m.mentor, m.mentee) == (pair.mentor, pair.mentee)
                 and getattr(m, "status", "scheduled") != "cancelled"]
-        held = [_day(m.starts_at) for m in mine if _day(m.starts_at) <= today]
-        last = max(held) if held else None
+        days = [_day(m.starts_at) for m in mine]
+        last = max((d for d in days if d <= today), default=None)
+        upcoming = min((d for d in days if d > today), default=None)
+        # Quiet: nothing held in the last QUIET_DAYS days and nothing booked in the next ones.
+        window = timedelta(days=QUIET_DAYS)
         rows.append(PairActivity(mentor=pair.mentor, mentee=pair.mentee, meetings=len(mine),
-                                 last_meeting=last,
-                                 quiet=last is None or last < today - timedelta(days=QUIET_DAYS)))
+                                 last_meeting=last, next_meeting=upcoming,
+                                 quiet=not any(today - window <= d <= today + window for d in days)))
     return rows
 
 

@@ -21,6 +21,7 @@ from assistant.models import utcnow
 from assistant.store.conversations import ConversationRepo
 from assistant.store.db import StoreError, make_engine, migrate
 from assistant.store.goals import GoalRepo
+from assistant.store.meetings import MeetingRepo
 from assistant.store.migrations import MIGRATIONS
 from assistant.store.pairings import PairingRepo
 from assistant.store.sessions import SessionRepo
@@ -29,7 +30,7 @@ from assistant.store.users import UserRepo
 __all__ = ["Store", "StoreError"]
 
 
-class Store(UserRepo, SessionRepo, PairingRepo, GoalRepo, ConversationRepo):
+class Store(UserRepo, SessionRepo, PairingRepo, GoalRepo, ConversationRepo, MeetingRepo):
     def __init__(self, url: str, *, clock: Callable[[], datetime] = utcnow) -> None:
         """Connect to `url` and bring its schema up to date. `clock` stamps updates."""
         self.engine = make_engine(url)

@@ -133,11 +133,59 @@ def _v3_sessions(conn: Connection) -> None:
         Column("revoked_at", UTCDateTime, nullable=True)))(conn)
 
 
+def _v4_meetings() -> list[Table]:
+    """Meetings, agenda versions, action items and goal progress (issue 4), frozen."""
+    md = MetaData(naming_convention=NAMING)
+    Table("users", md, Column("name", String(80), primary_key=True))  # FK targets only
+    Table("goals", md, Column("id", Integer, primary_key=True))
+    meetings = Table(
+        "meetings", md,
+        Column("id", Integer, primary_key=True),
+        Column("mentee", String(80), ForeignKey("users.name"), nullable=False, index=True),
+        Column("mentor", String(80), ForeignKey("users.name"), nullable=False, index=True),
+        Column("starts_at", UTCDateTime, nullable=False),
+        Column("minutes", Integer, nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("notes", Text, nullable=False, server_default=""),
+        Column("mentor_private_notes", Text, nullable=False, server_default=""),
+        Column("created_by", String(80), nullable=False, server_default=""),
+        Column("created_at", UTCDateTime, nullable=False))
+    agendas = Table(
+        "agendas", md,
+        Column("id", Integer, primary_key=True),
+        Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("created_by", String(80), nullable=False, server_default=""),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("data", Json, nullable=False),
+        UniqueConstraint("meeting_id", "version"))
+    action_items = Table(
+        "action_items", md,
+        Column("id", Integer, primary_key=True),
+        Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"),
+               nullable=False, index=True),
+        Column("text", Text, nullable=False),
+        Column("owner", String(10), nullable=False),
+        Column("due", Date, nullable=True),
+        Column("status", String(10), nullable=False),
+        Column("created_at", UTCDateTime, nullable=False))
+    goal_progress = Table(
+        "goal_progress", md,
+        Column("id", Integer, primary_key=True),
+        Column("goal_id", Integer, ForeignKey("goals.id", ondelete="CASCADE"), nullable=False,
+               index=True),
+        Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True),
+        Column("at", UTCDateTime, nullable=False),
+        Column("progress", Integer, nullable=False))
+    return [meetings, agendas, action_items, goal_progress]
+
+
 MIGRATIONS: list[Step] = [
     Step("users, pairings, goals, conversations", create_tables(*_v1_tables())),
     Step("users.password_hash for login",
          add_column("users", Column("password_hash", String(255), nullable=True))),
     Step("login sessions; users.password_must_change", _v3_sessions),
+    Step("meetings, agendas, action items, goal progress", create_tables(*_v4_meetings())),
     # Append new steps here, e.g.
     # Step("meetings and agendas", create_tables(Table("meetings", MetaData(...), ...))),
 ]

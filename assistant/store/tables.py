@@ -111,3 +111,57 @@ messages = Table(
 
 __all__ = ["metadata", "users", "sessions", "pairings", "goals", "goal_versions", "conversations",
            "messages"]
+
+# v4 (issue 4): meetings of a pair, agenda versions, action items, goal progress over time.
+# The notes columns mirror the Meeting model; `mentor_private_notes` must never reach a mentee
+# (the service blanks it for anyone but the meeting's mentor).
+meetings = Table(
+    "meetings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mentee", String(80), ForeignKey("users.name"), nullable=False, index=True),
+    Column("mentor", String(80), ForeignKey("users.name"), nullable=False, index=True),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("mentor_private_notes", Text, nullable=False, server_default=""),
+    Column("created_by", String(80), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# One row per saved version; never updated. The Agenda itself is the JSON `data`.
+agendas = Table(
+    "agendas", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_by", String(80), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("data", Json, nullable=False),
+    UniqueConstraint("meeting_id", "version"),
+)
+
+action_items = Table(
+    "action_items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("text", Text, nullable=False),
+    Column("owner", String(10), nullable=False),
+    Column("due", Date, nullable=True),
+    Column("status", String(10), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Append-only log: a goal's percent at each prep and meeting, for the mentor's chart.
+goal_progress = Table(
+    "goal_progress", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("goal_id", Integer, ForeignKey("goals.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("progress", Integer, nullable=False),
+)
+
+__all__ += ["meetings", "agendas", "action_items", "goal_progress"]

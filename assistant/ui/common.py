@@ -5,7 +5,7 @@ import os
 
 import streamlit as st
 
-from assistant.models import User
+from assistant.models import Goal, User
 from assistant.service import Service
 
 ROLE_ICON = {"mentee": "🌱", "mentor": "🧭", "coordinator": "🗂️"}
@@ -48,6 +48,24 @@ def require_user(*roles: str) -> tuple[Service, User]:
 
 
 def escape_md(text: str) -> str:
-    """User and document text shown as literal text, never as markup."""
-    specials = "\\`*_{}[]()#+-.!|>~<"
+    """User and document text shown as literal text, never as markup: no LaTeX (`$`),
+    no emoji shortcode or colour directive (`:`), no autolinked URL (`://`, `www.`)."""
+    specials = "\\`*_{}[]()#+-.!|>~<$:"
     return "".join("\\" + ch if ch in specials else ch for ch in text)
+
+
+def safe_markdown(text: str) -> str:
+    """Markdown we compose around quoted user, document or LLM text (the coach's replies):
+    bold and lists stay, but nothing in it becomes a link, an image, HTML or math."""
+    text = "".join("\\" + ch if ch in "\\[]<$" else ch for ch in text)  # `>` alone: a quote, not a tag
+    return text.replace("://", "\\://").replace("www.", "www\\.")
+
+
+_GOAL_TEXT = ("title", "statement", "measure", "target", "baseline", "achievability", "relevance")
+
+
+def goal_markdown(goal: Goal) -> str:
+    """`Goal.as_markdown()` with every field the mentee wrote escaped."""
+    safe = {name: escape_md(getattr(goal, name)) for name in _GOAL_TEXT}
+    safe["milestones"] = [m.model_copy(update={"title": escape_md(m.title)}) for m in goal.milestones]
+    return goal.model_copy(update=safe).as_markdown()

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from assistant.kb import SUPPORTED, KBError
-from assistant.ui.common import require_user
+from assistant.ui.common import escape_md, require_user
 
 svc, user = require_user()
 st.title("📚 Program guidelines")
@@ -11,7 +11,9 @@ st.caption("The coach cites these documents when it gives advice. Uploading a fi
 
 with st.form("upload", clear_on_submit=True):
     files = st.file_uploader("Add or replace documents", accept_multiple_files=True,
-                             type=[ext.lstrip(".") for ext in SUPPORTED], key="uploads")
+                             type=[ext.lstrip(".") for ext in SUPPORTED], key="uploads",
+                             # the browser refuses bigger files; kb_upload checks again on the server
+                             max_upload_size=svc.deps.settings.max_upload_mb)
     submitted = st.form_submit_button("Upload", type="primary")
 if submitted and files:
     bar = st.progress(0.0, text="Reading…")
@@ -19,11 +21,11 @@ if submitted and files:
         bar.progress(i / len(files), text=f"{i}/{len(files)}: {f.name}")
         result = svc.kb_upload(user, f.name, f.getvalue())
         if result.status == "error":
-            st.error(f"{f.name}: {result.error}")
+            st.error(escape_md(f"{f.name}: {result.error}"))
         elif result.status == "unchanged":
-            st.info(f"{f.name}: already in the guidelines, nothing changed.")
+            st.info(f"{escape_md(f.name)}: already in the guidelines, nothing changed.")
         else:
-            st.success(f"{f.name}: {result.status}, {result.chunks} passages.")
+            st.success(f"{escape_md(f.name)}: {result.status}, {result.chunks} passages.")
     bar.empty()
 
 try:
@@ -50,5 +52,5 @@ if query:
     if not hits or hits[0].score < svc.deps.settings.kb_min_score:
         st.warning("The guidelines don't seem to cover that (no passage scores above the threshold).")
     for hit in hits:
-        with st.expander(f"{hit.score:.2f} · {hit.label()}"):
+        with st.expander(f"{hit.score:.2f} · {escape_md(hit.label())}"):
             st.text(hit.text)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from assistant.service import LoginFailed
 from assistant.ui import session
-from assistant.ui.common import service
+from assistant.ui.common import escape_md, service
 
 svc = service()
 st.title("🧭 Waypoint")
@@ -30,7 +30,7 @@ def oidc_login(providers: list[str | None]) -> None:
         try:
             result = svc.login_external(str(claims.get("email") or ""), claims.get("email_verified"))
         except LoginFailed as exc:
-            st.error(str(exc))
+            st.error(escape_md(str(exc)))
             if st.button("Sign out of the identity provider", key="oidc_logout"):
                 st.logout()
             return
@@ -40,19 +40,22 @@ def oidc_login(providers: list[str | None]) -> None:
     for provider in providers:
         label = f"Sign in with {provider.title()}" if provider else "Sign in with your organisation"
         if st.button(label, key=f"oidc_{provider or 'default'}"):
-            st.login(provider) if provider else st.login()
+            if provider:
+                st.login(provider)
+            else:
+                st.login()
 
 
 with st.form("login", clear_on_submit=True):
     name = st.text_input("User name", key="login_name", max_chars=80, autocomplete="username")
     password = st.text_input("Password", type="password", key="login_password", max_chars=256,
                              autocomplete="current-password")
-    submitted = st.form_submit_button("Sign in", type="primary")
+    submitted = st.form_submit_button("Sign in", type="primary", key="sign_in")
 if submitted:
     try:
         session.start(svc.login(name, password))
     except LoginFailed as exc:
-        st.error(str(exc))
+        st.error(escape_md(str(exc)))
     else:
         st.rerun()
 

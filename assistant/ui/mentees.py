@@ -1,7 +1,7 @@
 """Mentor: the goals of the mentees they are paired with."""
 import streamlit as st
 
-from assistant.ui.common import require_user
+from assistant.ui.common import escape_md, goal_markdown, require_user
 
 svc, user = require_user()
 st.title("🧭 My mentees")
@@ -12,9 +12,9 @@ if not mentees:
 mentee = st.selectbox("Mentee", mentees, key="mentee")
 goals = svc.goals(user, owner=mentee)
 if not goals:
-    st.info(f"{mentee} hasn't saved a goal yet.")
+    st.info(f"{escape_md(mentee)} hasn't saved a goal yet.")
 for goal in goals:
     with st.container(border=True):
-        st.markdown(f"**{goal.title}**  ·  due {goal.deadline:%d %b %Y}  ·  {goal.status}")
+        st.markdown(f"**{escape_md(goal.title)}**  ·  due {goal.deadline:%d %b %Y}  ·  {goal.status}")
         st.progress(goal.progress / 100, text=f"{goal.progress}% done")
-        st.markdown(goal.as_markdown())
+        st.markdown(goal_markdown(goal))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from assistant.auth import MIN_PASSWORD, PasswordPolicyError
 from assistant.service import AccessDenied, NotFound
-from assistant.ui.common import ROLE_ICON, require_user
+from assistant.ui.common import ROLE_ICON, escape_md, require_user
 
 svc, user = require_user("coordinator")
 REFUSED = (ValueError, LookupError, AccessDenied, NotFound, PasswordPolicyError)
@@ -23,14 +23,14 @@ def act(action, done: str) -> None:
     try:
         action()
     except REFUSED as exc:
-        st.error(str(exc))
+        st.error(escape_md(str(exc)))
     else:
         st.session_state["people_notice"] = done
         st.rerun()
 
 
 if notice := st.session_state.pop("people_notice", None):
-    st.success(notice)
+    st.success(escape_md(notice))
 
 add_col, pair_col = st.columns(2)
 with add_col, st.form("add_person", clear_on_submit=True):

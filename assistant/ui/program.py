@@ -2,7 +2,7 @@
 import streamlit as st
 
 from assistant.service.program import QUIET_DAYS
-from assistant.ui.common import require_user
+from assistant.ui.common import escape_md, require_user
 
 svc, user = require_user("coordinator")
 st.title("🗂️ Program overview")
@@ -21,22 +21,25 @@ cols[0].metric("Goals", stats.goals)
 cols[1].metric("Fully SMART", stats.fully_smart,
                help="All five criteria met: specific, measurable, achievable, relevant, time-bound.")
 cols[2].metric("Share fully SMART", "—" if stats.smart_share is None else f"{stats.smart_share:.0%}")
-cols[3].metric(f"Pairs without a meeting in {QUIET_DAYS} days",
-               "not tracked" if stats.quiet_pairs is None else stats.quiet_pairs)
+cols[3].metric(f"Pairs without a meeting within {QUIET_DAYS} days",
+               "not tracked" if stats.quiet_pairs is None else stats.quiet_pairs,
+               help=f"Nothing held in the last {QUIET_DAYS} days and nothing booked in the next {QUIET_DAYS}.")
 
-if stats.goals_by_status:
-    st.subheader("Goals by status")
-    st.bar_chart(stats.goals_by_status, horizontal=True, height=180)
+cols = st.columns(4)
+for col, status in zip(cols, ("draft", "active", "done", "dropped")):
+    col.metric(f"Goals {status}", stats.goals_by_status.get(status, 0))
 
 st.subheader("Meetings per pair")
 if not stats.pair_activity:
     st.info("Nobody is paired yet. Pair mentors and mentees on the People page.")
 else:
-    st.dataframe([{"mentor": a.mentor, "mentee": a.mentee,
+    # st.table renders Markdown in its cells: names are escaped like any user text.
+    st.table([{"mentor": escape_md(a.mentor), "mentee": escape_md(a.mentee),
                    "meetings": "not tracked" if a.meetings is None else str(a.meetings),
                    "last meeting": a.last_meeting.isoformat() if a.last_meeting else "—",
+                   "next meeting": a.next_meeting.isoformat() if a.next_meeting else "—",
                    f"quiet {QUIET_DAYS}+ days": "—" if a.quiet is None else ("yes" if a.quiet else "no")}
-                  for a in stats.pair_activity], hide_index=True, width="stretch")
+                  for a in stats.pair_activity], hide_index=True)
 
 st.subheader("Language model usage")
 if stats.llm is None:

@@ -1,0 +1,145 @@
+"""The mentee's meeting prep: a chat turn per message, like goal drafting (service/goals.py).
+
+Per turn: the mentee's words are saved first; the backend interprets them once
+(the offline rules answer if it fails); the pure state machine (coach/prep.py)
+decides what comes next; the draft is saved with the reply. When the mentee
+accepts the agenda, it is saved as the meeting's next agenda version, goal
+progress and milestones and the action items' statuses are applied, and each
+active goal's progress is logged for the mentor's chart.
+
+One open prep conversation per mentee; it belongs to one meeting. When that
+meeting is over, the next prep closes it (kept as history) and opens a new one.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from assistant.coach.offline import OfflineBackend
+from assistant.coach.prep import action_changes, goal_changes, phrase, prep_turn, start_prep
+from assistant.coach.prep_models import PrepContext, PrepDraft, PrepUpdate, Step
+from assistant.coach.types import TurnRequest, TurnResult
+from assistant.meeting_models import Agenda, Meeting
+from assistant.models import Conversation, Message, User
+from assistant.service.access import NotFound, require_role
+
+log = logging.getLogger(__name__)
+MAX_MESSAGE = 4000
+
+
+@dataclass
+class PrepReply:
+    text: str
+    backend: str
+    step: Step
+    draft: PrepDraft
+    meeting: Meeting
+    agenda: Agenda | None = None  # the version saved this turn, if any
+    fallback_reason: str | None = None
+
+
+class MeetingPrepService:
+    """Mixin of MeetingService: needs self.deps, _meeting_for, _upcoming, _record_usage."""
+
+    def prep_conversation(self, actor: User, meeting_id: int | None = None) -> Conversation:
+        """The mentee's prep for `meeting_id` (default: the one in progress, else the next
+        meeting), started with its first question if new. Survives restarts."""
+        require_role(actor, "mentee")
+        conv, _ = self._prep_conv(actor, self._prep_meeting(actor, meeting_id))
+        return conv
+
+    def prep_draft(self, actor: User, meeting_id: int | None = None) -> PrepDraft:
+        conv = self.prep_conversation(actor, meeting_id)
+        return PrepDraft.model_validate(conv.state)
+
+    def prep_chat(self, actor: User, text: str, meeting_id: int | None = None) -> PrepReply:
+        require_role(actor, "mentee")
+        text = text.strip()
+        if not text:
+            raise ValueError("Type a message first.")
+        if len(text) > MAX_MESSAGE:
+            raise ValueError("That message is too long (over 4,000 characters); please shorten it.")
+        store = self.deps.store
+        meeting = self._prep_meeting(actor, meeting_id)
+        conv, draft = self._prep_conv(actor, meeting)
+        conv.messages.append(Message(role="user", text=text))
+        conv = store.save_conversation(conv)  # the mentee's words are safe before any model runs
+        ctx = self._prep_context(meeting)
+        req = TurnRequest(kind="prep", text=text, draft=draft.model_dump(mode="json"),
+                          expecting=draft.asked, today=ctx.today,
+                          history=[{"role": m.role, "text": m.text} for m in conv.messages[-6:]])
+        result, update = self._interpret_prep(req)
+        draft, step = prep_turn(draft, update, ctx)
+        agenda = self._save_prep(actor, draft, step, ctx) if step.kind == "save" else None
+        use_llm = result.reply and step.kind == "ask" and result.asks == step.slot
+        reply = result.reply if use_llm else phrase(step)
+        conv.messages.append(Message(role="assistant", text=reply, backend=result.backend))
+        conv.state = draft.model_dump(mode="json")
+        store.save_conversation(conv)
+        self._record_usage(actor, result)
+        return PrepReply(reply, result.backend, step, draft, meeting, agenda, result.fallback_reason)
+
+    # -- internals -------------------------------------------------------
+    def _prep_meeting(self, actor: User, meeting_id: int | None) -> Meeting:
+        if meeting_id is not None:
+            meeting = self._meeting_for(actor, meeting_id)
+            if meeting.status != "scheduled" or meeting.starts_at.date() < self.deps.today():
+                raise ValueError("That meeting is over; prepare the next one.")
+            return meeting
+        # The prep in progress keeps its meeting while that meeting is still ahead.
+        state = self.deps.store.open_conversation(actor.name, "prep").state or {}
+        if state.get("meeting_id") is not None:
+            current = self.deps.store.get_meeting(state["meeting_id"])
+            if (current and current.mentee == actor.name and current.status == "scheduled"
+                    and current.starts_at.date() >= self.deps.today()):
+                return current
+        meeting = self._upcoming(actor.name)
+        if meeting is None:
+            raise NotFound("No meeting is scheduled yet. Book one on the Meetings page "
+                           "(or `waypoint meetings add`), then prepare it here.")
+        return meeting
+
+    def _prep_conv(self, actor: User, meeting: Meeting) -> tuple[Conversation, PrepDraft]:
+        store = self.deps.store
+        conv = store.open_conversation(actor.name, "prep")
+        if conv.state and conv.state.get("meeting_id") != meeting.id:
+            store.close_conversation(conv.id)  # the previous meeting's prep stays as history
+            conv = store.open_conversation(actor.name, "prep")
+        if conv.state:
+            return conv, PrepDraft.model_validate(conv.state)
+        draft, step = start_prep(self._prep_context(meeting))
+        conv.messages.append(Message(role="assistant", text=phrase(step), backend="offline"))
+        conv.state = draft.model_dump(mode="json")
+        return store.save_conversation(conv), draft
+
+    def _prep_context(self, meeting: Meeting) -> PrepContext:
+        store = self.deps.store
+        # Items agreed in earlier meetings; this meeting's own come after it.
+        actions = [a for a in store.list_action_items(meeting.mentee, status="open")
+                   if a.meeting_id != meeting.id]
+        return PrepContext(meeting=meeting, goals=store.list_goals(owner=meeting.mentee),
+                           open_actions=actions, today=self.deps.today())
+
+    def _interpret_prep(self, req: TurnRequest) -> tuple[TurnResult, PrepUpdate]:
+        """One backend call; anything it gets wrong, the offline rules answer instead."""
+        try:
+            result = self.deps.backend.interpret(req)
+            return result, PrepUpdate.model_validate(result.update)
+        except (ValidationError, Exception) as exc:  # noqa: BLE001 - a turn must never be lost
+            log.warning("backend failed on a prep turn, offline rules answer: %s", exc)
+            result = OfflineBackend().interpret(req)
+            result.backend, result.fallback_reason = "offline (fallback)", f"{type(exc).__name__}: {exc}"[:300]
+            return result, PrepUpdate.model_validate(result.update)
+
+    def _save_prep(self, actor: User, draft: PrepDraft, step: Step, ctx: PrepContext) -> Agenda:
+        store = self.deps.store
+        agenda = store.save_agenda(step.agenda.model_copy(update={"created_by": actor.name}))
+        for goal in goal_changes(draft, ctx.goals):
+            store.save_goal(goal, by=actor.name, note="progress updated in meeting prep")
+        for action in action_changes(draft, ctx.open_actions):
+            store.set_action_status(action.id, action.status)
+        active = store.list_goals(owner=ctx.meeting.mentee, status="active")
+        store.record_progress([(g.id, g.progress) for g in active], meeting_id=ctx.meeting.id)
+        return agenda

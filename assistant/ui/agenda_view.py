@@ -1,0 +1,69 @@
+"""Showing agendas, action items and agenda downloads: shared by the prep, brief and meetings pages.
+
+Every string a person typed goes through `escape_md`, so an agenda item can never become a
+link, an image or HTML on the mentor's screen.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.meeting_models import ActionItem, Agenda, Meeting
+from assistant.models import User
+from assistant.service import Service
+from assistant.ui.common import escape_md
+
+FORMAT_LABELS = {"md": "Markdown", "pdf": "PDF", "ics": "Calendar (ICS)"}
+
+
+def when(meeting: Meeting) -> str:
+    return f"{meeting.starts_at:%a %d %b %Y, %H:%M} UTC · {meeting.minutes} min"
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    return ["", f"**{title}**", ""] + lines if lines else []
+
+
+def agenda_markdown(agenda: Agenda) -> str:
+    """The agenda as Markdown we compose, with every typed string escaped."""
+    lines = []
+    for n, item in enumerate(agenda.items, 1):
+        lines.append(f"{n}. **{escape_md(item.topic)}** ({item.minutes} min, {item.owner})")
+        lines += [f"    - {escape_md(d)}" for d in item.details]
+    progress = [f"- {escape_md(p.goal_title)}: {p.progress_before}% → {p.progress_after}%"
+                + (f" — {escape_md(p.note)}" if p.note else "") for p in agenda.progress]
+    lines += _section("Progress since last meeting", progress)
+    lines += _section("Wins", [f"- {escape_md(w)}" for w in agenda.wins])
+    lines += _section("Blockers", [f"- {escape_md(b)}" for b in agenda.blockers])
+    lines += _section("Questions for the mentor", [f"- “{escape_md(q)}”" for q in agenda.questions])
+    lines += _section("Action items from last time", [action_line(a) for a in agenda.open_actions])
+    lines += _section("Prework", [f"- {escape_md(p)}" for p in agenda.prework])
+    return "\n".join(lines)
+
+
+def action_line(item: ActionItem) -> str:
+    due = f", due {item.due:%d %b %Y}" if item.due else ""
+    mark = {"done": "✅", "dropped": "✖️"}.get(item.status, "⬜")
+    return f"- {mark} {escape_md(item.text)} ({item.owner}{due})"
+
+
+def show_agenda(agenda: Agenda) -> None:
+    st.caption(f"Version {agenda.version} · {agenda.meeting_minutes} min · saved by "
+               f"{escape_md(agenda.created_by or '?')} on {agenda.created_at:%d %b %Y %H:%M} UTC")
+    st.markdown(agenda_markdown(agenda))
+
+
+def show_actions(items: list[ActionItem]) -> None:
+    if items:
+        st.markdown("\n".join(action_line(a) for a in items))
+    else:
+        st.caption("No open action items.")
+
+
+def download_buttons(svc: Service, user: User, meeting: Meeting, key: str, with_agenda: bool = True) -> None:
+    """Markdown, PDF and ICS downloads of a meeting's agenda (ICS alone before there is one)."""
+    formats = ("md", "pdf", "ics") if with_agenda else ("ics",)
+    cols = st.columns(len(formats))
+    for col, fmt in zip(cols, formats):
+        export = svc.export(user, "agenda", fmt, meeting_id=meeting.id)
+        col.download_button(f"⬇️ {FORMAT_LABELS[fmt]}", data=export.data, file_name=export.filename,
+                            mime=export.mime, key=f"{key}-{fmt}", on_click="ignore")

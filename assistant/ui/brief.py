@@ -1,0 +1,70 @@
+"""Mentor: the brief before the next meeting with a mentee."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from assistant.ui.agenda_view import download_buttons, show_actions, show_agenda, when
+from assistant.ui.common import escape_md, require_user
+
+svc, user = require_user("mentor")
+st.title("📋 Meeting brief")
+mentees = svc.mentees(user)
+if not mentees:
+    st.info("You have no mentees yet. The program coordinator pairs mentors with mentees.")
+    st.stop()
+mentee = st.selectbox("Mentee", mentees, key="brief_mentee")
+with st.spinner("Preparing the brief…"):  # the first one may open the guideline library
+    brief = svc.brief(user, mentee=mentee)
+
+
+def progress_chart(trend) -> alt.Chart:
+    data = pd.DataFrame([{"when": p.at, "progress": p.progress} for p in trend.history])
+    return (alt.Chart(data, height=140).mark_line(point=True)
+            .encode(x=alt.X("when:T", title=None),
+                    y=alt.Y("progress:Q", title="% done", scale=alt.Scale(domain=[0, 100])),
+                    tooltip=["when:T", "progress:Q"]))
+
+
+if brief.meeting:
+    st.markdown(f"**Next meeting:** {when(brief.meeting)}")
+else:
+    st.info(f"No meeting with {escape_md(mentee)} is scheduled; book one on the Meetings page.")
+
+main, side = st.columns([3, 2])
+with main:
+    st.subheader("Agenda")
+    if brief.agenda:
+        show_agenda(brief.agenda)
+        download_buttons(svc, user, brief.meeting, key=f"brief-{brief.meeting.id}")
+    elif brief.meeting:
+        st.info(f"{escape_md(mentee)} hasn't prepared this meeting yet.")
+    st.subheader("Goals since the last meeting")
+    if not brief.goals:
+        st.caption(f"{escape_md(mentee)} has no active goals.")
+    for trend in brief.goals:
+        with st.container(border=True):
+            st.markdown(f"**{escape_md(trend.title)}** · due {trend.deadline}")
+            st.metric("Progress", f"{trend.now}%", delta=f"{trend.delta:+d} pts since last meeting",
+                      delta_color="normal" if trend.delta else "off")
+            if trend.milestones_done:
+                st.markdown("Milestones done: " + ", ".join(escape_md(m) for m in trend.milestones_done))
+            if trend.note:
+                st.text(trend.note)
+            st.altair_chart(progress_chart(trend), width="stretch")
+
+with side:
+    st.subheader("Questions you could ask")
+    st.markdown("\n".join(f"{n}. {escape_md(q)}" for n, q in enumerate(brief.questions, 1)))
+    st.subheader("Open action items")
+    show_actions(brief.open_actions)
+    if brief.tip:
+        st.subheader("From the guidelines")
+        st.text(brief.tip.text[:700])
+        st.caption(f"📖 Source: {escape_md(brief.tip_source)}")
+    if brief.previous and (brief.previous.notes or brief.previous.mentor_private_notes):
+        st.subheader("Notes from last time")
+        if brief.previous.notes:
+            st.text(brief.previous.notes)
+        if brief.previous.mentor_private_notes:
+            st.caption("Your private notes")
+            st.text(brief.previous.mentor_private_notes)

@@ -1,0 +1,85 @@
+"""Mentee: prepare the next meeting in a short chat; the agenda appears beside it once saved."""
+import pandas as pd
+import streamlit as st
+
+from assistant.coach.prep_models import PrepDraft
+from assistant.service import NotFound
+from assistant.ui.agenda_view import download_buttons, show_agenda, when
+from assistant.ui.common import escape_md, require_user, safe_markdown
+
+svc, user = require_user("mentee")
+st.title("🗓️ Prepare meeting")
+
+try:
+    conv = svc.prep_conversation(user)
+except NotFound as exc:
+    st.info(escape_md(str(exc)))
+    st.stop()
+draft = PrepDraft.model_validate(conv.state)
+meeting = svc.meeting(user, draft.meeting_id)
+agenda = svc.agenda(user, meeting.id)
+st.caption(f"Your meeting with {escape_md(meeting.mentor)}: {when(meeting)}")
+chat_col, side = st.columns([3, 2])
+
+
+def show_message(role: str, text: str, backend: str = "") -> None:
+    with st.chat_message(role):
+        # The coach's replies quote the mentee's words: compose-safe Markdown; theirs stay plain text.
+        if role == "assistant":  # a statement: magic would st.write a conditional expression's value
+            st.markdown(safe_markdown(text).replace("\n", "  \n"))
+        else:
+            st.text(text)
+        if backend:
+            st.caption(f"answered by {escape_md(backend)}")
+
+
+def edit_form() -> None:
+    """Reorder (the # column), rename, add or remove items; minutes are re-fitted on save."""
+    rows = pd.DataFrame([{"#": n, "topic": i.topic, "minutes": i.minutes, "owner": i.owner,
+                          "goal_id": i.goal_id, "kind": i.kind} for n, i in enumerate(agenda.items, 1)])
+    edited = st.data_editor(rows, num_rows="dynamic", hide_index=True, key=f"edit-{meeting.id}-{agenda.version}",
+                            column_config={"owner": st.column_config.SelectboxColumn(options=["mentee", "mentor"]),
+                                           "minutes": st.column_config.NumberColumn(min_value=1, max_value=240),
+                                           "goal_id": None, "kind": None})  # hidden: keep the item's links
+    if st.button("Save as a new version", key="save_agenda"):
+        records = edited.sort_values("#", na_position="last").to_dict("records")
+        items = [{k: (None if pd.isna(v) else v) for k, v in r.items() if k != "#"} for r in records]
+        try:
+            svc.edit_agenda(user, meeting.id, items)
+        except ValueError as exc:
+            st.error(escape_md(str(exc)))
+        else:
+            st.session_state["prep_flash"] = "Agenda saved as a new version."
+            st.rerun()
+
+
+with chat_col:
+    for m in conv.messages:
+        show_message(m.role, m.text, m.backend if m.role == "assistant" else "")
+
+with side:
+    if flash := st.session_state.pop("prep_flash", None):
+        st.success(flash)
+    st.subheader("Agenda")
+    if agenda is None:
+        st.info("Your agenda appears here once you say “yes” to the one the coach proposes.")
+        st.caption("Skip any question, say “done” to see the agenda early, or “quit” to come back later.")
+    else:
+        show_agenda(agenda)
+        download_buttons(svc, user, meeting, key=f"prep-{meeting.id}")
+        with st.expander("✏️ Edit the agenda"):  # the prep is always for a meeting still ahead
+            edit_form()
+
+if prompt := st.chat_input("Tell the coach how things went…"):
+    with chat_col:
+        show_message("user", prompt)
+        try:
+            reply = svc.prep_chat(user, prompt)
+        except ValueError as exc:
+            st.error(escape_md(str(exc)))
+        else:
+            if reply.fallback_reason:
+                st.session_state["prep_flash"] = "The language model didn't answer; the offline coach did."
+            if reply.agenda:
+                st.session_state["prep_flash"] = f"Agenda v{reply.agenda.version} saved: {escape_md(reply.meeting.mentor)} can see it."
+    st.rerun()

