@@ -1,6 +1,6 @@
 """Speed of the guideline knowledge base: ingestion rate and search latency.
 
-    .venv/bin/python bench/kb_bench.py [--docs 8] [--sizes 1000 10000] [--queries 200]
+    .venv/bin/python bench/kb_bench.py [--docs 8] [--sizes 1000 10000] [--queries 200] [--graph both]
 
 1. Ingestion: synthetic Markdown guidelines (sections of ~600 characters) go through
    add_bytes() — parse, split, embed, write to Chroma — and the rate is passages per second.
@@ -58,11 +58,11 @@ def markdown_doc(rng: random.Random, words: list[str], sections: int) -> str:
     return "\n\n".join(parts)
 
 
-def bench_ingest(docs: int, words: list[str], threads: int) -> None:
+def bench_ingest(docs: int, words: list[str], threads: int, quantized: bool) -> None:
     rng = random.Random(1)
     texts = [markdown_doc(rng, words, 25).encode() for _ in range(docs)]
     with tempfile.TemporaryDirectory() as home:
-        kb = KnowledgeBase(Settings(home=Path(home)), embedder=MiniLMEmbeddingFunction(threads))
+        kb = KnowledgeBase(Settings(home=Path(home)), embedder=MiniLMEmbeddingFunction(threads, quantized))
         kb.embedder.encode(["warm up"])  # model loading is a one-off, not part of the rate
         wall, cpu = time.perf_counter(), time.process_time()
         results = [kb.add_bytes(f"guide-{i}.md", data) for i, data in enumerate(texts)]
@@ -96,9 +96,9 @@ def questions(count: int) -> list[str]:
     return [found[i % len(found)] for i in range(count)]
 
 
-def bench_search(size: int, count: int, words: list[str], threads: int) -> None:
+def bench_search(size: int, count: int, words: list[str], threads: int, quantized: bool) -> None:
     with tempfile.TemporaryDirectory() as home:
-        kb = KnowledgeBase(Settings(home=Path(home)), embedder=MiniLMEmbeddingFunction(threads))
+        kb = KnowledgeBase(Settings(home=Path(home)), embedder=MiniLMEmbeddingFunction(threads, quantized))
         fill(kb, size, words)
         kb.embedder.encode(["warm up"])  # loads the model once
         started = time.perf_counter()
@@ -123,13 +123,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--threads", type=int, default=0, help="onnxruntime threads (0: its default)")
+    parser.add_argument("--graph", choices=["int8", "float", "both"], default="int8",
+                        help="int8-arithmetic graph (shipped), the package's float32 one, or both in turn")
     args = parser.parse_args()
     words = vocabulary()
-    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-    bench_ingest(args.docs, words, args.threads)
-    for size in args.sizes:
-        bench_search(size, args.queries, words, args.threads)
-
+    graphs = {"int8": [True], "float": [False], "both": [False, True]}[args.graph]
+    for quantized in graphs:
+        print(f"== {MiniLMEmbeddingFunction(quantized=quantized).model_id}; load average "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+        bench_ingest(args.docs, words, args.threads, quantized)
+        for size in args.sizes:
+            bench_search(size, args.queries, words, args.threads, quantized)
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 if __name__ == "__main__":
     main()

