@@ -1,4 +1,6 @@
 """The real app.py under Streamlit's AppTest: a mentee drafts a goal, the mentor sees it."""
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from login_support import PASSWORD, login
@@ -19,6 +21,12 @@ LINES = ["I want to get better at public speaking",
 def home(tmp_path, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.setenv("WAYPOINT_HOME", str(tmp_path / "home"))
+    # One guideline instead of the whole library keeps each test's first index small.
+    guides = tmp_path / "guides"
+    guides.mkdir()
+    (guides / "03-smart-goals.md").write_text(
+        (Path(__file__).resolve().parents[1] / "knowledge" / "03-smart-goals.md").read_text())
+    monkeypatch.setenv("WAYPOINT_KNOWLEDGE_DIR", str(guides))
     svc = Service(build_deps(Settings()))
     svc.create_account(SYSTEM, "maria", "mentor", PASSWORD, must_change=False)
     svc.create_account(SYSTEM, "alex", "mentee", PASSWORD, mentor="maria", must_change=False)

@@ -1,6 +1,8 @@
 """The `waypoint` CLI through typer's runner, on a real SQLite home."""
 import json
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -13,6 +15,12 @@ runner = CliRunner()
 def home(tmp_path, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.setenv("WAYPOINT_HOME", str(tmp_path / "home"))
+    # One guideline instead of the whole library keeps each test's first index small.
+    guides = tmp_path / "guides"
+    guides.mkdir()
+    (guides / "03-smart-goals.md").write_text(
+        (Path(__file__).resolve().parents[1] / "knowledge" / "03-smart-goals.md").read_text())
+    monkeypatch.setenv("WAYPOINT_KNOWLEDGE_DIR", str(guides))
     return tmp_path / "home"
 
 

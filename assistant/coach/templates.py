@@ -45,7 +45,7 @@ def phrase(step: Step, draft: GoalDraft, tip: Citation | None = None) -> str:
     prefix = _ack(step) + PROBLEMS.get(step.problem, "")
     text = prefix + body
     if tip and step.kind in ("ask", "answer"):
-        text += f"\n\n> Tip from *{tip.label()}*: {_snippet(tip.text)}"
+        text += f"\n\n> Tip from *{tip.label()}*: {_snippet(_body(tip))}"
     return text
 
 
@@ -55,7 +55,7 @@ def answer_question(question: str, passages: list[Citation]) -> str:
         return ("The program guidelines don't cover that, so I won't guess. Your mentor or the program "
                 "coordinator can help with it.")
     best = passages[0]
-    return f"From *{best.label()}*: {_snippet(best.text, 420)}"
+    return f"From *{best.label()}*: {_snippet(_body(best), 420)}"
 
 
 def _ask(step: Step, draft: GoalDraft) -> str:
@@ -70,6 +70,8 @@ def _ask(step: Step, draft: GoalDraft) -> str:
 def _ack(step: Step) -> str:
     names = [ACK[f] for f in step.filled if f in ACK and f != "deadline_text"]
     if step.kind not in ("ask", "propose") or not names:
+        return ""
+    if step.slot == "what":  # a wish that isn't specific yet: nothing to confirm
         return ""
     names = list(dict.fromkeys(names))
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -87,6 +89,15 @@ def _propose(draft: GoalDraft) -> str:
               f"- **Time-bound:** {draft.deadline:%B} {draft.deadline.day}, {draft.deadline.year}" if draft.deadline else "",
               "", "Shall I save it? Say \"yes\" to save, or tell me what to change."]
     return "\n".join(line for line in lines if line is not None)
+
+
+def _body(passage: Citation) -> str:
+    """The passage without its own heading line, which the citation label already names."""
+    text = passage.text.lstrip()
+    for heading in sorted({passage.section, *passage.section.split("; ")}, key=len, reverse=True):
+        if heading and text.startswith(heading):
+            return text[len(heading):].lstrip(" :\n")
+    return text
 
 
 def _snippet(text: str, limit: int = 260) -> str:
