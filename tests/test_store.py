@@ -358,3 +358,15 @@ def test_two_stores_write_at_the_same_time(db_url):
     finally:
         first.close()
         second.close()
+
+
+def test_llm_usage_totals_add_up(tmp_path):
+    from assistant.coach.types import Usage
+    from assistant.store import Store
+    store = Store(f"sqlite:///{tmp_path / 'u.db'}")
+    assert store.usage_totals() == {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0,
+                                    "latency_ms": 0, "turns": 0}
+    store.record_usage("alex", "openai:gpt", Usage(calls=1, prompt_tokens=900, completion_tokens=80, latency_ms=420.5))
+    store.record_usage("sam", "openai:gpt", Usage(calls=2, prompt_tokens=1500, completion_tokens=100, latency_ms=800))
+    totals = store.usage_totals()
+    assert totals == {"calls": 3, "prompt_tokens": 2400, "completion_tokens": 180, "latency_ms": 1220, "turns": 2}

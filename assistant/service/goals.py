@@ -134,7 +134,6 @@ class GoalService:
         return cache[slot][0] if cache[slot] else None
 
     def _record_usage(self, actor: User, result: TurnResult) -> None:
-        record = getattr(self.deps.store, "record_usage", None)
-        if record and result.usage.calls:
-            record(actor.name, result.backend, result.usage)
+        if result.usage.calls:  # offline turns cost nothing and aren't counted
+            self.deps.store.record_usage(actor.name, result.backend, result.usage)
 

@@ -34,6 +34,8 @@ class LlmUsageTotals(Strict):
     calls: int = Field(0, description="Language-model calls made.")
     prompt_tokens: int = Field(0, description="Tokens sent.")
     completion_tokens: int = Field(0, description="Tokens received.")
+    turns: int = Field(0, description="Mentee turns that called the model.")
+    latency_ms: int = Field(0, description="Time spent waiting for the model, summed over turns.")
 
 
 class ProgramStats(Strict):

@@ -25,12 +25,13 @@ from assistant.store.meetings import MeetingRepo
 from assistant.store.migrations import MIGRATIONS
 from assistant.store.pairings import PairingRepo
 from assistant.store.sessions import SessionRepo
+from assistant.store.usage import UsageRepo
 from assistant.store.users import UserRepo
 
 __all__ = ["Store", "StoreError"]
 
 
-class Store(UserRepo, SessionRepo, PairingRepo, GoalRepo, ConversationRepo, MeetingRepo):
+class Store(UserRepo, SessionRepo, PairingRepo, GoalRepo, ConversationRepo, MeetingRepo, UsageRepo):
     def __init__(self, url: str, *, clock: Callable[[], datetime] = utcnow) -> None:
         """Connect to `url` and bring its schema up to date. `clock` stamps updates."""
         self.engine = make_engine(url)

@@ -180,12 +180,27 @@ def _v4_meetings() -> list[Table]:
     return [meetings, agendas, action_items, goal_progress]
 
 
+def _v5_llm_usage() -> Table:
+    return Table(
+        "llm_usage", MetaData(naming_convention=NAMING),
+        Column("id", Integer, primary_key=True),
+        Column("user", String(80), nullable=False),
+        Column("backend", String(120), nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("calls", Integer, nullable=False),
+        Column("prompt_tokens", Integer, nullable=False),
+        Column("completion_tokens", Integer, nullable=False),
+        Column("latency_ms", Integer, nullable=False),
+    )
+
+
 MIGRATIONS: list[Step] = [
     Step("users, pairings, goals, conversations", create_tables(*_v1_tables())),
     Step("users.password_hash for login",
          add_column("users", Column("password_hash", String(255), nullable=True))),
     Step("login sessions; users.password_must_change", _v3_sessions),
     Step("meetings, agendas, action items, goal progress", create_tables(*_v4_meetings())),
+    Step("LLM usage per turn", create_tables(_v5_llm_usage())),
     # Append new steps here, e.g.
     # Step("meetings and agendas", create_tables(Table("meetings", MetaData(...), ...))),
 ]

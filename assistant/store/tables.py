@@ -165,3 +165,18 @@ goal_progress = Table(
 )
 
 __all__ += ["meetings", "agendas", "action_items", "goal_progress"]
+
+# Append-only: one row per mentee turn that called a language model (calls, tokens, latency).
+llm_usage = Table(
+    "llm_usage", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user", String(80), nullable=False),
+    Column("backend", String(120), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("calls", Integer, nullable=False),
+    Column("prompt_tokens", Integer, nullable=False),
+    Column("completion_tokens", Integer, nullable=False),
+    Column("latency_ms", Integer, nullable=False),
+)
+
+__all__ += ["llm_usage"]

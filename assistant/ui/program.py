@@ -45,8 +45,10 @@ st.subheader("Language model usage")
 if stats.llm is None:
     st.caption("Not tracked: the coach runs offline, or usage isn't recorded by this version.")
 else:
-    cols = st.columns(3)
+    cols = st.columns(4)
     cols[0].metric("Calls", stats.llm.calls)
     cols[1].metric("Tokens sent", stats.llm.prompt_tokens)
     cols[2].metric("Tokens received", stats.llm.completion_tokens)
+    per_turn = stats.llm.latency_ms / stats.llm.turns if stats.llm.turns else 0
+    cols[3].metric("Avg. latency per turn", f"{per_turn / 1000:.1f} s")
 st.caption(f"{stats.inactive} deactivated account(s) not counted above.")
