@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible server.")
     llm_base_url: str | None = Field(None, description="Any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp).")
     llm_api_key: str | None = Field(None, description="API key; falls back to OPENAI_API_KEY.")
+    llm_method: Literal["function_calling", "json_mode"] = Field(
+        "function_calling", description="How the model returns structured output; json_mode for servers without tool calls.")
     llm_timeout: float = Field(20.0, gt=0, description="Seconds per model call before falling back.")
     llm_max_retries: int = Field(1, ge=0, le=5, description="Retries per turn before the offline engine answers.")
     admin_password: str | None = Field(None, description="Password of the first coordinator 'admin'.")

@@ -115,3 +115,10 @@ def test_criteria_status_tracks_the_draft():
 def test_incomplete_draft_cannot_become_a_goal():
     with pytest.raises(ValueError):
         to_goal(GoalDraft(what="Give 2 talks"), "alex")
+
+
+def test_a_weekday_in_a_later_answer_does_not_move_the_deadline():
+    draft, _ = converse(["Give 2 talks at the engineering guild by April 2027"])
+    draft, steps = converse(["My lead said I can use Friday afternoons to prepare"], draft)
+    assert draft.deadline == date(2027, 4, 30)
+    assert draft.achievability and steps[-1].slot == "relevance"

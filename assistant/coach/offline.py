@@ -87,7 +87,9 @@ def _edit(slot: str, value: str, today: date) -> GoalUpdate:
 def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> GoalUpdate:
     fields: dict = {}
     deadline = parse_deadline(text, today)
-    if deadline:
+    # Once a deadline is set, only an explicit edit changes it: "I can use Friday afternoons"
+    # is about time to work on the goal, not a new deadline.
+    if deadline and (draft.deadline is None or expecting == "deadline"):
         fields["deadline"] = deadline
         fields["deadline_text"] = deadline_phrase(text) or ""
     measure = find_measure(text)
