@@ -73,3 +73,18 @@ def test_mentor_without_mentees_and_unpaired_goals_hidden(home):
     at = login("maria")
     assert "hasn't saved a goal" in all_text(at) or "alex" in all_text(at)
     assert "sam" not in [o for sb in at.selectbox for o in sb.options]
+
+
+def test_coordinator_guidelines_page_lists_documents_and_searches(home):
+    svc = Service(build_deps(Settings()))
+    svc.create_account(SYSTEM, "casey", "coordinator", PASSWORD, must_change=False)
+    at = login("casey")
+    at.switch_page("assistant/ui/knowledge.py").run()
+    assert any("Program guidelines" in t.value for t in at.title), [t.value for t in at.title]
+    assert "SMART Goals Guide" in all_text(at) or "03-smart-goals.md" in all_text(at)
+    at.text_input(key="kb_query").input("How do I make a goal measurable?").run()
+    assert not at.exception, at.exception
+    labels = [e.label for e in at.expander]
+    assert any("SMART" in label for label in labels), labels
+    at.text_input(key="kb_query").input("What is the boiling point of mercury?").run()
+    assert any("don't seem to cover" in w.value for w in at.warning)

@@ -67,3 +67,14 @@ def test_only_coordinators_change_the_guidelines(svc):
     with pytest.raises(AccessDenied):
         svc.kb_documents(svc.user("alex"))
     assert svc.kb_search(svc.user("alex"), "feedback", k=2)
+
+
+def test_replace_swaps_a_document_for_a_new_file_and_keeps_it_on_a_bad_upload(svc):
+    casey = svc.user("casey")
+    old = svc.kb_upload(casey, "travel.md", b"# Travel policy\n\n## Trips\n\nMentors may travel once a year.\n")
+    bad = svc.kb_replace(casey, old.doc_id, "travel-v2.pdf", b"%PDF-1.4 broken")
+    assert bad.status == "error"
+    assert old.doc_id in {d.doc_id for d in svc.kb_documents(casey)}  # nothing lost
+    new = svc.kb_replace(casey, old.doc_id, "travel-v2.md", b"# Travel policy\n\n## Trips\n\nNo travel.\n")
+    ids = {d.doc_id: d.source for d in svc.kb_documents(casey)}
+    assert new.status == "added" and old.doc_id not in ids and ids[new.doc_id] == "travel-v2.md"

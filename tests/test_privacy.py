@@ -173,6 +173,12 @@ def remove(svc: Service, actor: User, r: Records):
     return svc.kb_remove(actor, doc.doc_id)
 
 
+def replace(svc: Service, actor: User, r: Records):
+    tag = uuid.uuid4().hex[:8]
+    old = svc.deps.kb.add_bytes(f"old-{tag}.md", f"# Old {tag}\n\nMeet monthly.\n".encode())
+    return svc.kb_replace(actor, old.doc_id, f"new-{tag}.md", f"# New {tag}\n\nMeet every two weeks.\n".encode())
+
+
 def own_only(result, actor: User, r: Records) -> None:
     assert getattr(result, "user", actor.name) == actor.name
 
@@ -219,6 +225,7 @@ CASES: dict[str, Case] = {
     "kb_documents": Case(lambda s, a, r: s.kb_documents(a), COORD, COORD),
     "kb_upload": Case(upload, COORD, COORD),
     "kb_remove": Case(remove, COORD, COORD),
+    "kb_replace": Case(replace, COORD, COORD),
     # accounts and people
     "password_must_change": Case(lambda s, a, r: s.password_must_change(a), ALL, ALL),
     "change_password": Case(lambda s, a, r: s.change_password(a, PASSWORD, "a fresh passphrase 2"), ALL, ALL),

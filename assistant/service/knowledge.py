@@ -18,6 +18,15 @@ class KnowledgeService:
         require_role(actor, "coordinator")
         return self.deps.kb.add_bytes(name, data)
 
+    def kb_replace(self, actor: User, doc_id: str, name: str, data: bytes):
+        """A new version of a document under any file name: the old one goes only once the new
+        one is in, so a broken upload never leaves the guidelines without it."""
+        require_role(actor, "coordinator")
+        result = self.deps.kb.add_bytes(name, data)
+        if result.status != "error" and result.doc_id != doc_id:
+            self.deps.kb.remove(doc_id)
+        return result
+
     def kb_remove(self, actor: User, doc_id: str) -> bool:
         require_role(actor, "coordinator")
         return self.deps.kb.remove(doc_id)

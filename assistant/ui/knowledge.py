@@ -37,11 +37,20 @@ st.subheader(f"Documents ({len(docs)})")
 if not docs:
     st.info("No guidelines yet. Upload Markdown, text, HTML, PDF or Word files.")
 for doc in docs:
-    cols = st.columns([5, 2, 2, 1])
+    cols = st.columns([5, 2, 2, 1, 1])
     cols[0].text(f"{doc.title}\n{doc.source}")
     cols[1].text(f"{doc.chunks} passages")
     cols[2].text(f"added {doc.added_at:%Y-%m-%d %H:%M}")
-    if cols[3].button("Remove", key=f"rm-{doc.doc_id}"):
+    with cols[3].popover("Replace"):
+        new_file = st.file_uploader("New version", type=[ext.lstrip(".") for ext in SUPPORTED],
+                                    key=f"replace-{doc.doc_id}", max_upload_size=svc.deps.settings.max_upload_mb)
+        if new_file is not None and st.button("Replace", key=f"do-replace-{doc.doc_id}", type="primary"):
+            result = svc.kb_replace(user, doc.doc_id, new_file.name, new_file.getvalue())
+            if result.status == "error":
+                st.error(f"{new_file.name}: {result.error} The old version stays.")
+            else:
+                st.rerun()
+    if cols[4].button("Remove", key=f"rm-{doc.doc_id}"):
         svc.kb_remove(user, doc.doc_id)
         st.rerun()
 
