@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml Makefile
 	rm -f $(VENV)/.installed-*; touch $@
 
 run: setup
+	$(VENV)/bin/waypoint init
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
 		--server.headless true --browser.gatherUsageStats false
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Optional
@@ -168,13 +167,30 @@ def users_list(as_json: bool = typer.Option(False, "--json")):
         typer.echo(f"{u.name:20} {u.role:12} {'active' if u.active else 'inactive'}")
 
 
+@app.command()
+def init():
+    """Prepare the data folder: database schema, the first coordinator `admin`, default guidelines.
+
+    `make run` calls this before starting the app, so a one-time admin password shows in the
+    terminal at once and the first page doesn't wait for the guidelines to be indexed."""
+    from assistant.auth import PasswordPolicyError
+    service = _service()
+    try:
+        generated = service.ensure_admin(service.deps.settings.admin_password)
+    except PasswordPolicyError as exc:
+        _fail(f"WAYPOINT_ADMIN_PASSWORD was not accepted: {exc}")
+    if generated:
+        typer.echo("=" * 72 + "\nFirst start: sign in as 'admin' with the one-time password\n\n"
+                   f"    {generated}\n\nYou will be asked to choose your own password. It is shown only once.\n"
+                   + "=" * 72)
+    docs = service.deps.kb.list_documents()  # first use ingests knowledge/ if the index is empty
+    typer.echo(f"Data folder ready: {service.deps.settings.home} ({len(docs)} guideline documents)")
+
+
 def _mount_optional() -> None:
     """Sub-commands that live in their own modules."""
-    try:
-        from assistant.cli_kb import kb_app
-        app.add_typer(kb_app, name="kb")
-    except ImportError as exc:  # pragma: no cover - only while a module is missing
-        print(f"(kb commands unavailable: {exc})", file=sys.stderr)
+    from assistant.cli_kb import kb_app
+    app.add_typer(kb_app, name="kb")
     from assistant.cli_accounts import register
     register(app, users_app, _service, _fail, _echo_json)  # users deactivate/passwd, pairs
     from assistant.cli_meetings import register as register_meetings

@@ -102,3 +102,20 @@ def test_goals_list_unknown_user(home):
 def test_missing_script_file(home, tmp_path):
     r = invoke("chat", "--user", "alex", "--script", str(tmp_path / "nope.txt"))
     assert r.exit_code == 1 and "no such script" in r.output
+
+
+def test_init_creates_admin_once_and_indexes_guidelines(home, monkeypatch):
+    monkeypatch.delenv("WAYPOINT_ADMIN_PASSWORD", raising=False)
+    r = invoke("init")
+    assert r.exit_code == 0, r.output
+    assert "one-time password" in r.output and "1 guideline documents" in r.output
+    again = invoke("init")
+    assert again.exit_code == 0 and "one-time password" not in again.output
+    users = json.loads(invoke("users", "list", "--json").output)
+    assert [(u["name"], u["role"]) for u in users] == [("admin", "coordinator")]
+
+
+def test_init_refuses_a_weak_admin_password(home, monkeypatch):
+    monkeypatch.setenv("WAYPOINT_ADMIN_PASSWORD", "short")
+    r = invoke("init")
+    assert r.exit_code == 1 and "not accepted" in r.output
