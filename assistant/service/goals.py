@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from pydantic import ValidationError
+from typing import Any
+
+from pydantic import BaseModel
 
 from assistant.coach.flow import Step, advance, to_goal
 from assistant.coach.offline import QUESTION, OfflineBackend
@@ -95,16 +97,16 @@ class GoalService:
         return self.deps.store.mentees_of(actor.name)
 
     # -- internals -------------------------------------------------------
-    def _interpret(self, req: TurnRequest) -> tuple[TurnResult, GoalUpdate]:
+    def _interpret(self, req: TurnRequest, schema: type[BaseModel] = GoalUpdate) -> tuple[TurnResult, Any]:
         """One backend call; anything it gets wrong, the offline rules answer instead."""
         try:
             result = self.deps.backend.interpret(req)
-            return result, GoalUpdate.model_validate(result.update)
-        except (ValidationError, Exception) as exc:  # noqa: BLE001 - a turn must never be lost
-            log.warning("backend failed, offline engine answers: %s", exc)
+            return result, schema.model_validate(result.update)
+        except Exception as exc:  # noqa: BLE001 - a turn must never be lost (ValidationError included)
+            log.warning("backend failed on a %s turn, offline rules answer: %s", req.kind, exc)
             result = OfflineBackend().interpret(req)
             result.backend, result.fallback_reason = "offline (fallback)", f"{type(exc).__name__}: {exc}"[:300]
-            return result, GoalUpdate.model_validate(result.update)
+            return result, schema.model_validate(result.update)
 
     def _reply(self, step: Step, draft: GoalDraft, result: TurnResult,
                passages: list[Citation]) -> tuple[str, list[Citation]]:

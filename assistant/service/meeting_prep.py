@@ -12,20 +12,15 @@ meeting is over, the next prep closes it (kept as history) and opens a new one.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from pydantic import ValidationError
-
-from assistant.coach.offline import OfflineBackend
 from assistant.coach.prep import action_changes, goal_changes, phrase, prep_turn, start_prep
 from assistant.coach.prep_models import PrepContext, PrepDraft, PrepUpdate, Step
-from assistant.coach.types import TurnRequest, TurnResult
+from assistant.coach.types import TurnRequest
 from assistant.meeting_models import Agenda, Meeting
 from assistant.models import Conversation, Message, User
 from assistant.service.access import NotFound, require_role
 
-log = logging.getLogger(__name__)
 MAX_MESSAGE = 4000
 
 
@@ -70,7 +65,7 @@ class MeetingPrepService:
         req = TurnRequest(kind="prep", text=text, draft=draft.model_dump(mode="json"),
                           expecting=draft.asked, today=ctx.today,
                           history=[{"role": m.role, "text": m.text} for m in conv.messages[-6:]])
-        result, update = self._interpret_prep(req)
+        result, update = self._interpret(req, PrepUpdate)  # GoalService's, with the prep schema
         draft, step = prep_turn(draft, update, ctx)
         agenda = self._save_prep(actor, draft, step, ctx) if step.kind == "save" else None
         use_llm = result.reply and step.kind == "ask" and result.asks == step.slot
@@ -121,17 +116,6 @@ class MeetingPrepService:
                    if a.meeting_id != meeting.id]
         return PrepContext(meeting=meeting, goals=store.list_goals(owner=meeting.mentee),
                            open_actions=actions, today=self.deps.today())
-
-    def _interpret_prep(self, req: TurnRequest) -> tuple[TurnResult, PrepUpdate]:
-        """One backend call; anything it gets wrong, the offline rules answer instead."""
-        try:
-            result = self.deps.backend.interpret(req)
-            return result, PrepUpdate.model_validate(result.update)
-        except (ValidationError, Exception) as exc:  # noqa: BLE001 - a turn must never be lost
-            log.warning("backend failed on a prep turn, offline rules answer: %s", exc)
-            result = OfflineBackend().interpret(req)
-            result.backend, result.fallback_reason = "offline (fallback)", f"{type(exc).__name__}: {exc}"[:300]
-            return result, PrepUpdate.model_validate(result.update)
 
     def _save_prep(self, actor: User, draft: PrepDraft, step: Step, ctx: PrepContext) -> Agenda:
         store = self.deps.store
