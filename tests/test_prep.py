@@ -205,3 +205,11 @@ def test_prep_update_schema_is_exported_for_the_llm_backend():
 def test_rules_read_each_sentence_for_what_it_says(expecting, text, field, expected):
     draft, _ = start_prep(context())
     assert understand(text, draft, expecting).model_dump()[field] == expected
+
+
+
+@pytest.mark.parametrize("text", ["no goals", "none this time", "nothing new really"])
+def test_a_short_no_to_a_list_question_is_not_an_entry(text):
+    draft, _ = start_prep(context())
+    update = understand(text, draft, "wins")
+    assert update.wins == [] and update.none_for == ["wins"]

@@ -27,6 +27,7 @@ CONFIRM = re.compile(r"^\W*(yes|yep|yeah|yup|sure|ok(ay)?|save( it)?|please save
 REJECT = re.compile(r"^\W*(no|nope|nah|not (quite|yet|really)|wait|change)\b", _I)
 SKIP = re.compile(r"^\W*(skip|pass|next|no|nope|nothing( really| much| special| in particular)?|none|n/?a|not really|nah|"
                   r"nothing to (report|add|say)|no idea|i don'?t know|not sure|dunno|-)\W*$", _I)
+SHORT_NO = re.compile(r"^\W*(no|none|nothing|not any)\b(\W+\w+){0,3}\W*$", _I)
 YES = re.compile(r"^\W*(yes|yep|yeah|yup|done|did it|finished|completed|all done|it'?s done)\W*$", _I)
 
 NONE_FOR = [("blockers", re.compile(r"\b(no (real |big |major )?(blockers?|obstacles?|problems?|issues?)|"
@@ -245,6 +246,9 @@ def understand(text: str, draft: PrepDraft, expecting: str | None = None) -> Pre
         return PrepUpdate(intent="finish")
     if SKIP.match(text):
         return PrepUpdate(intent="skip")
+    if expecting in ("wins", "blockers", "questions", "wants") and SHORT_NO.match(text):
+        # "no goals", "none this time", "nothing new": a short no to a list question, not an entry.
+        return PrepUpdate(none_for=[expecting])
     collector = _Collector(draft, expecting)
     for sentence in sentences(text):
         collector.read(sentence)
