@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(1, ge=0, le=5, description="Retries per turn before the offline engine answers.")
     admin_password: str | None = Field(None, description="Password of the first coordinator 'admin'.")
     kb_min_score: float = Field(0.35, description="Below this, the guidelines are said not to cover a question.")
+    pdf_font: Path | None = Field(None, description="A TTF font for PDF exports (non-Latin names); default DejaVu Sans if installed.")
     max_upload_mb: int = Field(20, gt=0, description="Largest guideline upload accepted.")
 
     @model_validator(mode="after")
@@ -42,6 +43,14 @@ class Settings(BaseSettings):
         if self.knowledge_dir is None:
             self.knowledge_dir = Path(__file__).resolve().parent.parent / "knowledge"
         return self
+
+    @property
+    def pdf_font_path(self) -> str | None:
+        """The configured font, else DejaVu Sans where the OS has it, else the PDF core font."""
+        for candidate in (self.pdf_font, Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")):
+            if candidate is not None and candidate.is_file():
+                return str(candidate)
+        return None
 
     @property
     def db_url(self) -> str:

@@ -115,7 +115,7 @@ MEDIA_TYPES = {"md": ("text/markdown", "md"), "pdf": ("application/pdf", "pdf"),
 
 
 def render(fmt: str, *, agenda: Agenda | None = None, meeting: Meeting | None = None,
-           goals: Sequence[Goal] | None = None) -> bytes:
+           goals: Sequence[Goal] | None = None, font_path: str | None = None) -> bytes:
     """Dispatch by format name: agenda md|pdf|ics (needs meeting for ics), goals csv|md|json."""
     if goals is not None:
         table = {"csv": goals_csv, "md": goals_markdown, "json": goals_json}
@@ -128,4 +128,4 @@ def render(fmt: str, *, agenda: Agenda | None = None, meeting: Meeting | None = 
         return meeting_ics(meeting, agenda)
     if agenda is None or fmt not in ("md", "pdf"):
         raise ValueError(f"agenda export format must be md, pdf or ics, not {fmt!r}")
-    return agenda_markdown(agenda, meeting) if fmt == "md" else agenda_pdf(agenda, meeting)
+    return agenda_markdown(agenda, meeting) if fmt == "md" else agenda_pdf(agenda, meeting, font_path=font_path)

@@ -239,7 +239,7 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
             agenda = store.get_agenda(meeting.id)
             if agenda is None and fmt != "ics":
                 raise ValueError(f"Meeting {meeting.id} has no agenda yet: the mentee prepares it first.")
-            data = render(fmt, agenda=agenda, meeting=meeting)
+            data = render(fmt, agenda=agenda, meeting=meeting, font_path=self.deps.settings.pdf_font_path)
             stem = f"{'meeting' if fmt == 'ics' else 'agenda'}-{_slug(meeting.mentee)}-{meeting.starts_at:%Y-%m-%d}"
         elif what == "goals":
             owner = self.user(_need(mentee, "mentee"))
