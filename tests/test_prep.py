@@ -213,3 +213,9 @@ def test_a_short_no_to_a_list_question_is_not_an_entry(text):
     draft, _ = start_prep(context())
     update = understand(text, draft, "wins")
     assert update.wins == [] and update.none_for == ["wins"]
+
+
+def test_writing_verbs_tick_a_milestone():
+    draft, _ = start_prep(context())
+    wrote = understand("I wrote the talk outline last week", draft, "goal:1")
+    assert wrote.goals and wrote.goals[0].milestones_done, wrote

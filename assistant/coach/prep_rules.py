@@ -51,7 +51,8 @@ LABEL = re.compile(r"^\s*(?:(?:add|also|and|plus)\s+)?(?:(?:a|an|one more|anothe
 LABEL_SLOT = {"win": "wins", "blo": "blockers", "que": "questions", "wis": "wants", "wan": "wants", "pri": "wants"}
 NEGATION = re.compile(r"\b(not|never|yet to|haven'?t|hasn'?t|didn'?t|no)\b|n't\b", _I)
 DONE_WORD = re.compile(r"\b(done|did|finished|finish|completed|complete|wrapped up|shipped|delivered|held|gave|"
-                       r"ran|submitted|published|passed|sent|booked|got)\b", _I)
+                       r"ran|submitted|published|passed|sent|booked|got|wrote|written|drafted|prepared|"
+                       r"presented|launched|hosted|organi[sz]ed|recorded|built|created|made)\b", _I)
 STATUS = [("dropped", re.compile(r"\b(drop(ped|ping)?|cancel(led)?|no longer|not relevant|won'?t|abandon\w*|"
                                  r"gave up|give up|let it go|scrap(ped)?)\b", _I)),
           ("in_progress", re.compile(r"\b(in progress|working on|started|partly|partially|halfway|not yet|still|"
