@@ -370,3 +370,19 @@ def test_llm_usage_totals_add_up(tmp_path):
     store.record_usage("sam", "openai:gpt", Usage(calls=2, prompt_tokens=1500, completion_tokens=100, latency_ms=800))
     totals = store.usage_totals()
     assert totals == {"calls": 3, "prompt_tokens": 2400, "completion_tokens": 180, "latency_ms": 1220, "turns": 2}
+
+
+def test_coordinator_sees_llm_usage_totals_only(tmp_path):
+    from assistant.coach.types import Usage
+    from assistant.config import Settings
+    from assistant.deps import build_deps
+    from assistant.service import SYSTEM, AccessDenied, Service
+    svc = Service(build_deps(Settings(home=tmp_path, llm="offline")))
+    casey = svc.add_user(SYSTEM, "casey", "coordinator")
+    alex = svc.add_user(SYSTEM, "alex", "mentee")
+    assert svc.program_stats(casey).llm.calls == 0
+    svc.deps.store.record_usage("alex", "openai:m", Usage(calls=1, prompt_tokens=1200, completion_tokens=90, latency_ms=640))
+    llm = svc.program_stats(casey).llm
+    assert (llm.calls, llm.prompt_tokens, llm.completion_tokens, llm.turns, llm.latency_ms) == (1, 1200, 90, 1, 640)
+    with pytest.raises(AccessDenied):
+        svc.program_stats(alex)

@@ -42,8 +42,8 @@ else:
                   for a in stats.pair_activity], hide_index=True)
 
 st.subheader("Language model usage")
-if stats.llm is None:
-    st.caption("Not tracked: the coach runs offline, or usage isn't recorded by this version.")
+if stats.llm is None or stats.llm.calls == 0:
+    st.caption("No language-model calls yet: the coach has answered offline (rules and templates).")
 else:
     cols = st.columns(4)
     cols[0].metric("Calls", stats.llm.calls)
