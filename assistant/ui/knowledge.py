@@ -25,7 +25,7 @@ if submitted and files:
         elif result.status == "unchanged":
             st.info(f"{escape_md(f.name)}: already in the guidelines, nothing changed.")
         else:
-            st.success(f"{escape_md(f.name)}: {result.status}, {result.chunks} passages.")
+            st.success(f"{escape_md(f.name)}: {result.status}, {result.chunks} passage{'' if result.chunks == 1 else 's'}.")
     bar.empty()
 
 try:
@@ -37,9 +37,9 @@ st.subheader(f"Documents ({len(docs)})")
 if not docs:
     st.info("No guidelines yet. Upload Markdown, text, HTML, PDF or Word files.")
 for doc in docs:
-    cols = st.columns([5, 2, 2, 1, 1])
+    cols = st.columns([4, 1.6, 2.2, 1.5, 1.5])
     cols[0].text(f"{doc.title}\n{doc.source}")
-    cols[1].text(f"{doc.chunks} passages")
+    cols[1].text(f"{doc.chunks} passage{'' if doc.chunks == 1 else 's'}")
     cols[2].text(f"added {doc.added_at:%Y-%m-%d %H:%M}")
     with cols[3].popover("Replace"):
         new_file = st.file_uploader("New version", type=[ext.lstrip(".") for ext in SUPPORTED],
