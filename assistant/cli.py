@@ -78,12 +78,19 @@ def chat(user: str = typer.Option(..., "--user", help="Mentee name (created if n
     if actor.role != "mentee":
         _fail(f"{user!r} is a {actor.role}; only mentees draft goals.")
     lines = _script_lines(script) if script else None
-    transcript = []
+    converse(lambda text: service.chat(actor, text), lines, as_json, [],
+             lambda reply: {"goal_id": reply.goal.id if reply.goal else None})
+
+
+def converse(turn, lines: Optional[list[str]], as_json: bool, transcript: list[dict], extra) -> None:
+    """Feed the mentee's lines (a script, or typed at the prompt) to `turn`, a service call;
+    print the conversation, or the whole transcript as JSON at the end. `extra` adds the
+    fields of a reply that only this conversation has (goal id, agenda version...)."""
     for text in (lines if lines is not None else _prompt_lines()):
-        reply = service.chat(actor, text)
+        reply = turn(text)
         transcript.append({"role": "user", "text": text})
         transcript.append({"role": "assistant", "text": reply.text, "backend": reply.backend,
-                           "step": reply.step.kind, "goal_id": reply.goal.id if reply.goal else None})
+                           "step": reply.step.kind, **extra(reply)})
         if not as_json:
             if lines is not None:
                 typer.echo(f"you> {text}")

@@ -43,7 +43,7 @@ def write_export(export, out: Optional[Path], binary: bool) -> None:
 
 def register(app: typer.Typer, goals_app: typer.Typer, service, fail, echo_json) -> None:
     """Add the commands to the CLI; `service`, `fail` and `echo_json` are cli.py's helpers."""
-    from assistant.cli import _prompt_lines, _script_lines, _today  # cli.py is loaded by now
+    from assistant.cli import _script_lines, _today, converse  # cli.py is loaded by now
 
     @meetings_app.command("add")
     def meetings_add(mentee: str = typer.Option(..., "--mentee", help="The mentee's name."),
@@ -107,23 +107,15 @@ def register(app: typer.Typer, goals_app: typer.Typer, service, fail, echo_json)
         transcript = [{"role": "assistant", "text": opening, "step": "open"}]
         if not as_json:
             typer.echo(f"coach> {opening}\n")
-        for text in (lines if lines is not None else _prompt_lines()):
+        def turn(text: str):
             try:
-                reply = svc.prep_chat(actor, text)
+                return svc.prep_chat(actor, text)
             except REFUSED as exc:
                 fail(str(exc))
-            transcript.append({"role": "user", "text": text})
-            transcript.append({"role": "assistant", "text": reply.text, "backend": reply.backend,
-                               "step": reply.step.kind, "meeting_id": reply.meeting.id,
-                               "agenda_version": reply.agenda.version if reply.agenda else None})
-            if not as_json:
-                if lines is not None:
-                    typer.echo(f"you> {text}")
-                typer.echo(f"coach> {reply.text}\n")
-            if reply.step.kind == "left":
-                break
-        if as_json:
-            echo_json(transcript)
+
+        converse(turn, lines, as_json, transcript,
+                 lambda reply: {"meeting_id": reply.meeting.id,
+                                "agenda_version": reply.agenda.version if reply.agenda else None})
 
     @agenda_app.command("export")
     def agenda_export(meeting: int = typer.Option(..., "--meeting", help="Meeting id."),
