@@ -24,13 +24,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fake_openai import FakeOpenAI, reply  # noqa: E402
 
 from assistant.coach.offline import OfflineBackend  # noqa: E402
-from assistant.coach.types import TurnRequest, TurnResult  # noqa: E402
+from assistant.coach.types import TurnRequest  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.deps import build_deps  # noqa: E402
 from assistant.llm import LLMBackend  # noqa: E402
 from assistant.models import Citation  # noqa: E402
 from assistant.service import SYSTEM, Service  # noqa: E402
-from llm_support import TODAY  # noqa: E402
+from llm_support import TODAY, Metered  # noqa: E402
 
 CONVERSATIONS = {
     "one slot per turn": ["I want to get better at public speaking", "Give 3 talks at our team all-hands meeting",
@@ -58,15 +58,6 @@ def stand_in_model(body: dict) -> dict:
         update = {"deadline_text": message} if asked == "deadline" else {asked: message}
     return reply({"update": update, "reply": "", "asks": None})
 
-
-class Metered:
-    def __init__(self, inner) -> None:
-        self.inner, self.name, self.results = inner, inner.name, []
-
-    def interpret(self, req: TurnRequest) -> TurnResult:
-        result = self.inner.interpret(req)
-        self.results.append(result)
-        return result
 
 
 def run_conversation(base_url: str, lines: list[str], method: str) -> dict:

@@ -37,6 +37,18 @@ class Recording:
         return self.inner.interpret(req)
 
 
+class Metered:
+    """Delegates to a backend and keeps every TurnResult (for the per-turn accounting)."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.results = inner, inner.name, []
+
+    def interpret(self, req: TurnRequest) -> TurnResult:
+        result = self.inner.interpret(req)
+        self.results.append(result)
+        return result
+
+
 class Sleeps:
     """A sleep that really sleeps (the server sees the pause) and remembers each pause."""
 

@@ -20,13 +20,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from llm_support import TODAY, offline_engine, settings_for
+from llm_support import TODAY, Metered, offline_engine, settings_for
 
 if importlib.util.find_spec("llama_cpp") is None:
     pytest.skip("llama_cpp is not installed: run `bash scripts/llama-setup.sh` (builds llama-cpp-python "
                 "from source once)", allow_module_level=True)
 
-from assistant.coach.types import TurnRequest, TurnResult  # noqa: E402
+from assistant.coach.types import TurnRequest  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.deps import build_deps  # noqa: E402
 from assistant.llm import LLMBackend  # noqa: E402
@@ -81,17 +81,6 @@ def llama_url(tmp_path_factory):
             proc.wait()
         log.close()
 
-
-class Metered:
-    """Delegates to a backend and keeps every TurnResult (for the per-turn accounting)."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.name, self.results = inner, inner.name, []
-
-    def interpret(self, req: TurnRequest) -> TurnResult:
-        result = self.inner.interpret(req)
-        self.results.append(result)
-        return result
 
 
 def llama_backend(url: str, max_tokens: int = 256) -> LLMBackend:
