@@ -4,15 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from assistant.ui.agenda_view import download_buttons, show_actions, show_agenda, when
-from assistant.ui.common import escape_md, require_user
+from assistant.ui.common import escape_md, pick_mentee, require_user
 
 svc, user = require_user("mentor")
 st.title("📋 Meeting brief")
-mentees = svc.mentees(user)
-if not mentees:
-    st.info("You have no mentees yet. The program coordinator pairs mentors with mentees.")
-    st.stop()
-mentee = st.selectbox("Mentee", mentees, key="brief_mentee")
+mentee = pick_mentee(svc, user, key="brief_mentee")
 with st.spinner("Preparing the brief…"):  # the first one may open the guideline library
     brief = svc.brief(user, mentee=mentee)
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from assistant.coach.flow import criteria_status
 from assistant.coach.types import GoalDraft
-from assistant.ui.common import escape_md, require_user, safe_markdown
+from assistant.ui.common import require_user, show_message
 
 svc, user = require_user()
 st.title("💬 Goal coach")
@@ -13,21 +13,6 @@ st.title("💬 Goal coach")
 conv = svc.goal_conversation(user)
 draft = GoalDraft.model_validate(conv.state or {})
 chat_col, side = st.columns([3, 1])
-
-
-def show_message(role: str, text: str, backend: str = "", citations=()) -> None:
-    with st.chat_message(role):
-        # An if statement, not a conditional expression: Streamlit's "magic" would st.write the
-        # expression's value (the element's DeltaGenerator) as a help table under each message.
-        if role == "assistant":
-            st.markdown(safe_markdown(text))
-        else:
-            st.text(text)
-        for cite in citations:
-            with st.expander(f"📖 Source: {escape_md(cite.label())}"):
-                st.text(cite.text)
-        if backend:
-            st.caption(f"answered by {escape_md(backend)}")
 
 
 def stream(text: str):

@@ -69,3 +69,30 @@ def goal_markdown(goal: Goal) -> str:
     safe = {name: escape_md(getattr(goal, name)) for name in _GOAL_TEXT}
     safe["milestones"] = [m.model_copy(update={"title": escape_md(m.title)}) for m in goal.milestones]
     return goal.model_copy(update=safe).as_markdown()
+
+
+def show_message(role: str, text: str, backend: str = "", citations=(), hard_breaks: bool = False) -> None:
+    """One chat message: the coach's replies as compose-safe Markdown (they quote the mentee's
+    words), the mentee's own as plain text; sources on demand; which backend answered."""
+    with st.chat_message(role):
+        # An if statement, not a conditional expression: Streamlit's "magic" would st.write the
+        # expression's value (the element's DeltaGenerator) as a help table under each message.
+        if role == "assistant":
+            body = safe_markdown(text)
+            st.markdown(body.replace("\n", "  \n") if hard_breaks else body)
+        else:
+            st.text(text)
+        for cite in citations:
+            with st.expander(f"📖 Source: {escape_md(cite.label())}"):
+                st.text(cite.text)
+        if backend:
+            st.caption(f"answered by {escape_md(backend)}")
+
+
+def pick_mentee(svc: Service, user: User, key: str) -> str:
+    """A mentor's choice among their paired mentees; stops the page when they have none."""
+    mentees = svc.mentees(user)
+    if not mentees:
+        st.info("You have no mentees yet. The program coordinator pairs mentors with mentees.")
+        st.stop()
+    return st.selectbox("Mentee", mentees, key=key)

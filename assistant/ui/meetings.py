@@ -5,7 +5,7 @@ import streamlit as st
 
 from assistant.meeting_models import Cadence
 from assistant.ui.agenda_view import download_buttons, show_actions, when
-from assistant.ui.common import escape_md, require_user
+from assistant.ui.common import escape_md, pick_mentee, require_user
 
 CADENCE_LABELS = {Cadence.biweekly: "Every two weeks", Cadence.weekly: "Weekly", Cadence.monthly: "Monthly"}
 ACTION_ROWS = 3
@@ -13,11 +13,7 @@ ACTION_ROWS = 3
 svc, user = require_user("mentee", "mentor")
 st.title("📅 Meetings")
 if user.role == "mentor":
-    mentees = svc.mentees(user)
-    if not mentees:
-        st.info("You have no mentees yet. The program coordinator pairs mentors with mentees.")
-        st.stop()
-    mentee = st.selectbox("Mentee", mentees, key="meetings_mentee")
+    mentee = pick_mentee(svc, user, key="meetings_mentee")
 else:
     mentee = user.name
 if flash := st.session_state.pop("meetings_flash", None):

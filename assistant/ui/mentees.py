@@ -1,15 +1,11 @@
 """Mentor: the goals of the mentees they are paired with."""
 import streamlit as st
 
-from assistant.ui.common import escape_md, goal_markdown, require_user
+from assistant.ui.common import escape_md, goal_markdown, pick_mentee, require_user
 
 svc, user = require_user()
 st.title("🧭 My mentees")
-mentees = svc.mentees(user)
-if not mentees:
-    st.info("You have no mentees yet. The program coordinator pairs mentors with mentees.")
-    st.stop()
-mentee = st.selectbox("Mentee", mentees, key="mentee")
+mentee = pick_mentee(svc, user, key="mentee")
 goals = svc.goals(user, owner=mentee)
 if not goals:
     st.info(f"{escape_md(mentee)} hasn't saved a goal yet.")

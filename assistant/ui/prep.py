@@ -5,7 +5,7 @@ import streamlit as st
 from assistant.coach.prep_models import PrepDraft
 from assistant.service import NotFound
 from assistant.ui.agenda_view import download_buttons, show_agenda, when
-from assistant.ui.common import escape_md, require_user, safe_markdown
+from assistant.ui.common import escape_md, require_user, show_message
 
 svc, user = require_user("mentee")
 st.title("🗓️ Prepare meeting")
@@ -20,17 +20,6 @@ meeting = svc.meeting(user, draft.meeting_id)
 agenda = svc.agenda(user, meeting.id)
 st.caption(f"Your meeting with {escape_md(meeting.mentor)}: {when(meeting)}")
 chat_col, side = st.columns([3, 2])
-
-
-def show_message(role: str, text: str, backend: str = "") -> None:
-    with st.chat_message(role):
-        # The coach's replies quote the mentee's words: compose-safe Markdown; theirs stay plain text.
-        if role == "assistant":  # a statement: magic would st.write a conditional expression's value
-            st.markdown(safe_markdown(text).replace("\n", "  \n"))
-        else:
-            st.text(text)
-        if backend:
-            st.caption(f"answered by {escape_md(backend)}")
 
 
 def edit_form() -> None:
@@ -55,7 +44,7 @@ def edit_form() -> None:
 
 with chat_col:
     for m in conv.messages:
-        show_message(m.role, m.text, m.backend if m.role == "assistant" else "")
+        show_message(m.role, m.text, m.backend if m.role == "assistant" else "", hard_breaks=True)
 
 with side:
     if flash := st.session_state.pop("prep_flash", None):
