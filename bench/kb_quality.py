@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.config import Settings  # noqa: E402
 from assistant.kb import KnowledgeBase  # noqa: E402
+from assistant.kb.embeddings import MiniLMEmbeddingFunction  # noqa: E402
 from assistant.kb.evaluation import answered, load_questions  # noqa: E402
 from assistant.kb.retrieval import DENSE_WEIGHT  # noqa: E402
 
@@ -33,9 +34,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "mentoring-articles")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--graph", choices=["int8", "float"], default="int8",
+                        help="the int8-arithmetic MiniLM graph (shipped) or the package's float32 one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        kb = KnowledgeBase(Settings(home=Path(home), knowledge_dir=Path(home) / "none"))
+        embedder = MiniLMEmbeddingFunction(quantized=args.graph == "int8")
+        kb = KnowledgeBase(Settings(home=Path(home), knowledge_dir=Path(home) / "none"), embedder=embedder)
         started = time.perf_counter()
         results = kb.add_paths([args.corpus])
         chunks = sum(r.chunks for r in results)

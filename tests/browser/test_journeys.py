@@ -66,7 +66,7 @@ def test_coordinator_uploads_a_guideline_and_pairs_two_people(server, cast, new_
     guideline.write_text("# Peer feedback\n\nAsk for feedback within a week of every talk you give, "
                          "from two colleagues who saw it.\n")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(guideline))
-    upload = page.get_by_role("button", name="Upload", exact=True)
+    upload = page.get_by_role("button", name="Add to guidelines", exact=True)
     expect(upload).to_be_enabled()  # once the file has reached the server
     and_wait(page, upload.click)
     expect(page.get_by_text("peer-feedback.md: added")).to_be_visible()
