@@ -27,6 +27,7 @@ class Deps:
         if self._kb is None:
             from assistant.kb import KnowledgeBase
             self._kb = KnowledgeBase(self.settings)
+            self._kb.upgrade_embeddings()  # after an upgrade that changed the embedding graph
             self._kb.ensure_defaults()  # first start: the program's default guidelines
         return self._kb
 

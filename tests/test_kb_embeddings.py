@@ -13,6 +13,7 @@ import pytest
 from chromadb.utils.embedding_functions import known_embedding_functions
 
 from assistant.config import Settings
+from assistant.deps import build_deps
 from assistant.kb import EmbeddingMismatchError, KBError, KnowledgeBase
 from assistant.kb.embeddings import MiniLMEmbeddingFunction, OpenAIEmbeddingFunction, build_embedder
 from assistant.kb.quantize import cache_dir, quantized_model
@@ -218,14 +219,35 @@ def test_another_model_is_a_clear_error_until_reindex(tmp_path, minilm, openai_s
         back.search("How often do we meet?")
 
 
-def test_an_index_of_float_vectors_asks_for_reindex(tmp_path, minilm):
+def test_an_index_from_an_earlier_graph_is_reembedded_on_first_start(tmp_path, minilm):
     floats = MiniLMEmbeddingFunction(quantized=False)
     KnowledgeBase(Settings(home=tmp_path), embedder=floats).add_bytes("meetings.md", GUIDE.encode())
     upgraded = KnowledgeBase(Settings(home=tmp_path), embedder=minilm)
     with pytest.raises(EmbeddingMismatchError, match="waypoint kb reindex"):
-        upgraded.search("How often do we meet?")
-    assert upgraded.reindex() == 1
+        upgraded.search("How often do we meet?")  # never mixes vectors of two graphs
+    assert upgraded.upgrade_embeddings() == 1
     assert "every two weeks" in upgraded.search("How often do mentor and mentee meet?")[0].text
+    assert upgraded.upgrade_embeddings() == 0  # already current: nothing to do
+
+
+def test_first_start_after_an_upgrade_reembeds_the_guidelines(tmp_path, minilm):
+    kb = KnowledgeBase(Settings(home=tmp_path), embedder=minilm)
+    kb.add_bytes("meetings.md", GUIDE.encode())
+    # As left by the release before the compact graph (same vectors' shape, older graph's id).
+    collection = kb.store.collection()
+    collection.modify(metadata={**collection.metadata, "embedding_model": "all-MiniLM-L6-v2-onnx-int8-dynamic"})
+    deps = build_deps(Settings(home=tmp_path))
+    assert "every two weeks" in deps.kb.search("How often do mentor and mentee meet?")[0].text
+    assert deps.kb.store.built_with() == MiniLMEmbeddingFunction.MODEL_ID
+    assert [d.source for d in deps.kb.list_documents()] == ["meetings.md"]  # defaults not added
+
+
+def test_a_coordinators_model_switch_is_not_undone(tmp_path, minilm, openai_server):
+    KnowledgeBase(openai_settings(tmp_path, openai_server)).add_bytes("meetings.md", GUIDE.encode())
+    kb = KnowledgeBase(Settings(home=tmp_path), embedder=minilm)
+    assert kb.upgrade_embeddings() == 0  # another model, not an older graph: `kb reindex` decides
+    with pytest.raises(EmbeddingMismatchError):
+        kb.search("How often do we meet?")
 
 
 def test_reindex_of_an_empty_or_missing_index(tmp_path, minilm):

@@ -33,6 +33,9 @@ class Embedder(Protocol):
     @property
     def model_id(self) -> str: ...
 
+    @property
+    def supersedes(self) -> tuple[str, ...]: ...  # earlier ids of this model: re-embed silently
+
     def encode(self, texts: list[str]) -> np.ndarray: ...  # (n, dim) float32, L2-normalised
 
 
@@ -54,8 +57,10 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
     # gets a new id, so an index built with the old one asks for `waypoint kb reindex`.
     MODEL_ID = "all-MiniLM-L6-v2-onnx-int8-qattn"
     FLOAT_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"  # the float32-arithmetic graph (before 2026-11)
-    # Earlier ids, for the record: "all-MiniLM-L6-v2-onnx-int8-dynamic" (the export's graph with
-    # dynamically quantized MatMuls, 2026-11-23 to -24).
+    # Earlier graphs of the same model, replaced by a Waypoint upgrade rather than by the
+    # coordinator's choice: an index built with one is re-embedded on first start.
+    SUPERSEDED = (FLOAT_MODEL_ID,  # the export's graph as shipped (float32 arithmetic)
+                  "all-MiniLM-L6-v2-onnx-int8-dynamic")  # the export's graph, MatMuls in int8
 
     def __init__(self, threads: int = 0, quantized: bool = True) -> None:
         self._threads = threads  # 0: let onnxruntime decide
@@ -69,6 +74,10 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
     @property
     def model_id(self) -> str:
         return self.MODEL_ID if self._quantized else self.FLOAT_MODEL_ID
+
+    @property
+    def supersedes(self) -> tuple[str, ...]:
+        return self.SUPERSEDED if self._quantized else ()
 
     @staticmethod
     def name() -> str:
@@ -190,6 +199,10 @@ class OpenAIEmbeddingFunction(EmbeddingFunction[Documents]):
     @property
     def model_id(self) -> str:
         return f"openai:{self._model}"
+
+    @property
+    def supersedes(self) -> tuple[str, ...]:
+        return ()
 
     @staticmethod
     def name() -> str:

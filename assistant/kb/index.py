@@ -90,6 +90,13 @@ class KnowledgeBase:
         self.store.set_flag(DEFAULTS_FLAG)
         return results
 
+    def upgrade_embeddings(self) -> int:
+        """Re-embed an index built with an earlier graph of the configured model (a Waypoint
+        upgrade, not a change of settings); returns the number of passages, 0 if none."""
+        if self.store.built_with() not in self.embedder.supersedes:
+            return 0
+        return self.reindex()
+
     def _size_error(self, size: int) -> str | None:
         limit = self.settings.max_upload_mb
         if size > limit * 1024 * 1024:

@@ -117,6 +117,11 @@ class ChunkStore:
         with self._lock:
             _update_metadata(self.collection(create=True, check_model=False), **{key: True})
 
+    def built_with(self) -> str | None:
+        """The embedding model id the index records; None without an index."""
+        collection = self.collection(check_model=False)
+        return None if collection is None else (collection.metadata or {}).get("embedding_model")
+
     def revision(self) -> str:
         """Changes on every write, by any process: tells cached search indexes they are stale."""
         if self.collection() is None:
