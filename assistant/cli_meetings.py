@@ -11,8 +11,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
+from zoneinfo import ZoneInfo
 
 import typer
+
+from assistant.clock import from_local, show
 
 meetings_app = typer.Typer(help="Mentoring meetings.", no_args_is_help=True)
 agenda_app = typer.Typer(help="Meeting agendas.", no_args_is_help=True)
@@ -21,11 +24,13 @@ AGENDA_FORMATS = ("md", "pdf", "ics")
 GOAL_FORMATS = ("csv", "md", "json")
 
 
-def parse_at(value: str) -> datetime:
+def parse_at(value: str, tz: ZoneInfo) -> datetime:
+    """A start time typed on the program's clock (WAYPOINT_TIMEZONE), as a UTC instant."""
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+        wall = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
     except ValueError:
-        raise typer.BadParameter(f'--at must be "YYYY-MM-DD HH:MM" (UTC), not {value!r}') from None
+        raise typer.BadParameter(f'--at must be "YYYY-MM-DD HH:MM" ({tz.key}), not {value!r}') from None
+    return from_local(wall.date(), wall.time(), tz)
 
 
 def write_export(export, out: Optional[Path], binary: bool) -> None:
@@ -47,21 +52,22 @@ def register(app: typer.Typer, goals_app: typer.Typer, service, fail, echo_json)
 
     @meetings_app.command("add")
     def meetings_add(mentee: str = typer.Option(..., "--mentee", help="The mentee's name."),
-                     at: str = typer.Option(..., "--at", help='Start, "YYYY-MM-DD HH:MM" in UTC.'),
+                     at: str = typer.Option(..., "--at", help='Start, "YYYY-MM-DD HH:MM" in WAYPOINT_TIMEZONE (default UTC).'),
                      minutes: int = typer.Option(45, "--minutes", min=15, max=240, help="Length."),
                      by: Optional[str] = typer.Option(None, "--by", help="Who books it: the mentee "
                                                       "(default) or their mentor."),
                      today: Optional[str] = typer.Option(None, help="YYYY-MM-DD (default: today).")):
         """Book a meeting for a mentee and their mentor."""
-        starts = parse_at(at)
         svc = service(_today(today))
+        tz = svc.deps.settings.tz
+        starts = parse_at(at, tz)
         try:
             actor = svc.user(by or mentee)
             meeting = svc.schedule_meeting(actor, mentee, starts, minutes)
         except REFUSED as exc:
             fail(str(exc))
         typer.echo(f"Scheduled meeting #{meeting.id}: {meeting.mentee} & {meeting.mentor}, "
-                   f"{meeting.starts_at:%Y-%m-%d %H:%M} UTC, {meeting.minutes} min")
+                   f"{show(meeting.starts_at, tz, '%Y-%m-%d %H:%M')}, {meeting.minutes} min")
 
     @meetings_app.command("list")
     def meetings_list(user: str = typer.Option(..., "--user", help="A mentee or a mentor."),
@@ -81,7 +87,7 @@ def register(app: typer.Typer, goals_app: typer.Typer, service, fail, echo_json)
             return
         for m in found:
             agenda = f"agenda v{versions[m.id].version}" if versions[m.id] else "no agenda"
-            typer.echo(f"#{m.id} {m.starts_at:%Y-%m-%d %H:%M} UTC {m.minutes} min  "
+            typer.echo(f"#{m.id} {show(m.starts_at, svc.deps.settings.tz, '%Y-%m-%d %H:%M')} {m.minutes} min  "
                        f"{m.mentee} & {m.mentor}  [{m.status}, {agenda}]")
         if not found:
             typer.echo("No meetings yet.")

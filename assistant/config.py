@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.clock import zone
 
 
 class Settings(BaseSettings):
@@ -33,6 +36,12 @@ class Settings(BaseSettings):
     kb_min_score: float = Field(0.35, description="Below this, the guidelines are said not to cover a question.")
     pdf_font: Path | None = Field(None, description="A TTF font for PDF exports (non-Latin names); default DejaVu Sans if installed.")
     max_upload_mb: int = Field(20, gt=0, description="Largest guideline upload accepted.")
+    timezone: str = Field("UTC", description="IANA time zone meeting times are shown and entered in (stored as UTC).")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return zone(value).key  # a clear error at start-up, not at the first meeting shown
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":
@@ -51,6 +60,10 @@ class Settings(BaseSettings):
             if candidate is not None and candidate.is_file():
                 return str(candidate)
         return None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return zone(self.timezone)
 
     @property
     def db_url(self) -> str:

@@ -12,9 +12,11 @@ import json
 import uuid
 from datetime import datetime
 from typing import Sequence
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from assistant.clock import UTC, show
 from assistant.exports_pdf import agenda_pdf
 from assistant.meeting_models import Agenda, Meeting
 from assistant.models import Goal
@@ -32,14 +34,14 @@ def meeting_title(meeting: Meeting) -> str:
     return f"Mentoring: {meeting.mentee} & {meeting.mentor}"
 
 
-def meeting_header(meeting: Meeting) -> str:
-    when = meeting.starts_at.strftime("%Y-%m-%d %H:%M UTC")
+def meeting_header(meeting: Meeting, tz: ZoneInfo = UTC) -> str:
+    when = show(meeting.starts_at, tz, "%Y-%m-%d %H:%M")
     status = "" if meeting.status == "scheduled" else f" ({meeting.status})"
     return f"{meeting_title(meeting)}\n\n**When:** {when}, {meeting.minutes} min{status}\n"
 
 
-def agenda_markdown(agenda: Agenda, meeting: Meeting | None = None) -> bytes:
-    head = f"# {meeting_header(meeting)}\n" if meeting else ""
+def agenda_markdown(agenda: Agenda, meeting: Meeting | None = None, tz: ZoneInfo = UTC) -> bytes:
+    head = f"# {meeting_header(meeting, tz)}\n" if meeting else ""
     return (head + agenda.as_markdown()).encode("utf-8")
 
 
@@ -115,8 +117,11 @@ MEDIA_TYPES = {"md": ("text/markdown", "md"), "pdf": ("application/pdf", "pdf"),
 
 
 def render(fmt: str, *, agenda: Agenda | None = None, meeting: Meeting | None = None,
-           goals: Sequence[Goal] | None = None, font_path: str | None = None) -> bytes:
-    """Dispatch by format name: agenda md|pdf|ics (needs meeting for ics), goals csv|md|json."""
+           goals: Sequence[Goal] | None = None, font_path: str | None = None, tz: ZoneInfo = UTC) -> bytes:
+    """Dispatch by format name: agenda md|pdf|ics (needs meeting for ics), goals csv|md|json.
+
+    `tz` is the clock the meeting's time is written on in md and pdf; ICS carries UTC, which
+    calendar apps show in their own user's zone."""
     if goals is not None:
         table = {"csv": goals_csv, "md": goals_markdown, "json": goals_json}
         if fmt not in table:
@@ -128,4 +133,6 @@ def render(fmt: str, *, agenda: Agenda | None = None, meeting: Meeting | None = 
         return meeting_ics(meeting, agenda)
     if agenda is None or fmt not in ("md", "pdf"):
         raise ValueError(f"agenda export format must be md, pdf or ics, not {fmt!r}")
-    return agenda_markdown(agenda, meeting) if fmt == "md" else agenda_pdf(agenda, meeting, font_path=font_path)
+    if fmt == "md":
+        return agenda_markdown(agenda, meeting, tz)
+    return agenda_pdf(agenda, meeting, font_path=font_path, tz=tz)

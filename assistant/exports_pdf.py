@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from assistant.clock import UTC, show
 from assistant.meeting_models import Agenda, Meeting
 
 _ASCII = str.maketrans({
@@ -104,7 +106,8 @@ def _sections(pdf: _AgendaPDF, agenda: Agenda) -> None:
             pdf.para(f"[{'x' if a.status == 'done' else ' '}] {a.text} ({a.owner}{due})")
 
 
-def agenda_pdf(agenda: Agenda, meeting: Meeting | None = None, font_path: Path | str | None = None) -> bytes:
+def agenda_pdf(agenda: Agenda, meeting: Meeting | None = None, font_path: Path | str | None = None,
+               tz: ZoneInfo = UTC) -> bytes:
     """The agenda as an A4 PDF; deterministic for the same agenda (dates come from the agenda)."""
     pdf = _AgendaPDF(Path(font_path) if font_path else None)
     pdf.set_creation_date(agenda.created_at)
@@ -114,7 +117,7 @@ def agenda_pdf(agenda: Agenda, meeting: Meeting | None = None, font_path: Path |
     if meeting is not None:
         pdf.para(f"Mentoring: {meeting.mentee} & {meeting.mentor}", size=16, style="B")
         status = "" if meeting.status == "scheduled" else f" ({meeting.status})"
-        pdf.para(f"{meeting.starts_at:%Y-%m-%d %H:%M} UTC, {meeting.minutes} min{status}", size=11)
+        pdf.para(f"{show(meeting.starts_at, tz, '%Y-%m-%d %H:%M')}, {meeting.minutes} min{status}", size=11)
     pdf.para(f"Meeting agenda (version {agenda.version}), {agenda.meeting_minutes} min", size=12, style="B")
     _items(pdf, agenda)
     _sections(pdf, agenda)

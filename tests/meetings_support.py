@@ -28,8 +28,8 @@ class Clock:
         return self.now
 
 
-def make_service(home: Path, knowledge: Path | None = None, backend=None, today=TODAY) -> Service:
-    settings = Settings(home=home, llm="offline", knowledge_dir=knowledge or home / "no-guidelines")
+def make_service(home: Path, knowledge: Path | None = None, backend=None, today=TODAY, tz: str = "UTC") -> Service:
+    settings = Settings(home=home, llm="offline", knowledge_dir=knowledge or home / "no-guidelines", timezone=tz)
     store = Store(f"sqlite:///{home / 'waypoint.db'}", clock=Clock())
     return Service(Deps(settings=settings, store=store, backend=backend or OfflineBackend(),
                         today=lambda: today))

@@ -142,3 +142,19 @@ def test_meetings_page_booking_and_notes_for_both_sides(home):
 def test_my_goals_page_offers_the_goal_downloads(home):
     at = open_page(login("alex"), "my_goals")
     assert {b.key for b in at.get("download_button")} == {"goals-csv", "goals-md", "goals-json"}
+
+
+def test_meetings_page_shows_and_takes_the_programs_local_time(home, monkeypatch):
+    monkeypatch.setenv("WAYPOINT_TIMEZONE", "Asia/Tokyo")  # UTC+9 all year
+    at = open_page(login("alex"), "meetings")
+    booked = texts(at)
+    assert f"{TODAY + timedelta(days=3):%a %d %b %Y}, 19:00 JST · 45 min" in booked  # 10:00 UTC, stored
+    day = TODAY + timedelta(days=20)
+    at.date_input(key=next(d.key for d in at.date_input if d.key.startswith("day-"))).set_value(day).run()
+    time_box = next(t for t in at.time_input if t.key.startswith("time-"))
+    assert time_box.label == "Time (Asia/Tokyo)"
+    time_box.set_value(time(9, 0)).run()
+    at.button(key="book").click().run()
+    assert f"Meeting booked for {day:%a %d %b %Y}, 09:00 JST." in texts(at)
+    newest = home.meetings(home.user("alex"))[-1]
+    assert newest.starts_at == datetime.combine(day, time(0), tzinfo=newest.starts_at.tzinfo)  # 09:00 JST

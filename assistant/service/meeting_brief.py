@@ -6,7 +6,7 @@ the knowledge base is unavailable or has nothing close enough.
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 from pydantic import Field
 
@@ -89,7 +89,7 @@ class MeetingBriefService:
     # -- internals -------------------------------------------------------
     def _earlier_meetings(self, mentee: str, meeting: Meeting | None) -> list[Meeting]:
         """Meetings (not cancelled) that started before `meeting`, or before tomorrow."""
-        tomorrow = datetime.combine(self.deps.today() + timedelta(days=1), time(0), timezone.utc)
+        tomorrow = datetime.combine(self.deps.today() + timedelta(days=1), time(0), self.deps.settings.tz)
         cutoff = meeting.starts_at if meeting else tomorrow
         return [m for m in self.deps.store.list_meetings(mentee=mentee, status=("scheduled", "done"))
                 if m.starts_at < cutoff and m.id != (meeting.id if meeting else None)]
@@ -98,7 +98,7 @@ class MeetingBriefService:
                             actions: list[ActionItem]) -> Agenda:
         """Before the prep: an agenda from goals and open actions only, to base questions on."""
         meeting = meeting or Meeting(mentee=mentee, mentor=self.deps.store.mentor_of(mentee) or "-",
-                                     starts_at=datetime.combine(self.deps.today(), time(0), timezone.utc))
+                                     starts_at=datetime.combine(self.deps.today(), time(0), self.deps.settings.tz))
         return build_agenda(PrepDraft(meeting_id=meeting.id, mentor=meeting.mentor), goals, meeting, actions)
 
     def _trends(self, goals: list[Goal], agenda: Agenda | None, previous: Meeting | None) -> list[GoalTrend]:

@@ -80,7 +80,7 @@ class MeetingPrepService:
     def _prep_meeting(self, actor: User, meeting_id: int | None) -> Meeting:
         if meeting_id is not None:
             meeting = self._meeting_for(actor, meeting_id)
-            if meeting.status != "scheduled" or meeting.starts_at.date() < self.deps.today():
+            if meeting.status != "scheduled" or self._day(meeting.starts_at) < self.deps.today():
                 raise ValueError("That meeting is over; prepare the next one.")
             return meeting
         # The prep in progress keeps its meeting while that meeting is still ahead.
@@ -88,7 +88,7 @@ class MeetingPrepService:
         if state.get("meeting_id") is not None:
             current = self.deps.store.get_meeting(state["meeting_id"])
             if (current and current.mentee == actor.name and current.status == "scheduled"
-                    and current.starts_at.date() >= self.deps.today()):
+                    and self._day(current.starts_at) >= self.deps.today()):
                 return current
         meeting = self._upcoming(actor.name)
         if meeting is None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 from typing import Literal, NamedTuple
 
 from assistant.agenda import retime
+from assistant.clock import local, local_day, show
 from assistant.exports import MEDIA_TYPES, render
 from assistant.meeting_models import (DEFAULT_MINUTES, MAX_MINUTES, ActionItem, ActionStatus, Agenda,
                                       AgendaItem, Cadence, Meeting)
@@ -42,6 +43,14 @@ def _slug(text: str) -> str:
 class MeetingService(MeetingPrepService, MeetingBriefService):
     """Mixin of Service: needs self.deps and AdminService.user."""
 
+    # --- the program's clock ------------------------------------------------
+    def _show_time(self, instant: datetime) -> str:
+        """A stored (UTC) time as people read it: on the program's clock, with its zone."""
+        return show(instant, self.deps.settings.tz)
+
+    def _day(self, instant: datetime) -> date:
+        return local_day(instant, self.deps.settings.tz)
+
     # --- access -----------------------------------------------------------
     def _require_pair(self, actor: User, mentee: str) -> None:
         # The pair: the mentee, or their current mentor. Meetings, unlike goals, are the
@@ -64,7 +73,8 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
     # --- scheduling -------------------------------------------------------
     def schedule_meeting(self, actor: User, mentee: str, starts_at: datetime,
                          minutes: int = DEFAULT_MINUTES) -> Meeting:
-        """Either side of a pair books a meeting (naive times are UTC)."""
+        """Either side of a pair books a meeting (naive times are UTC; the pages and the CLI
+        convert from the program's time zone, WAYPOINT_TIMEZONE)."""
         self._require_pair(actor, mentee)
         store = self.deps.store
         mentor = store.mentor_of(mentee)
@@ -72,11 +82,11 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
             raise ValueError(f"{mentee} has no mentor yet; the coordinator pairs mentees with mentors.")
         meeting = Meeting(mentee=mentee, mentor=mentor, starts_at=starts_at, minutes=minutes,
                           created_by=actor.name)
-        if meeting.starts_at.date() < self.deps.today():
+        if self._day(meeting.starts_at) < self.deps.today():
             raise ValueError("That date is in the past; pick a date from today on.")
         for other in store.list_meetings(mentee=mentee, status="scheduled"):
             if other.starts_at < meeting.ends_at and meeting.starts_at < other.ends_at:
-                raise ValueError(f"That overlaps the meeting on {other.starts_at:%Y-%m-%d %H:%M} UTC.")
+                raise ValueError(f"That overlaps the meeting on {self._show_time(other.starts_at)}.")
         return self._visible(actor, store.add_meeting(meeting))
 
     def cancel_meeting(self, actor: User, meeting_id: int) -> Meeting:
@@ -86,13 +96,15 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
         return self._save_meeting(actor, meeting_id, status="cancelled")
 
     def next_meeting_date(self, actor: User, mentee: str, cadence: Cadence | str) -> datetime:
-        """The cadence's next slot after the pair's latest meeting (same weekday and time)."""
+        """The cadence's next slot after the pair's latest meeting (same weekday and local time,
+        across daylight-saving changes too), in UTC."""
         self._require_pair(actor, mentee)
         cadence = Cadence(cadence)
-        today = self.deps.today()
+        today, tz = self.deps.today(), self.deps.settings.tz
         held = self.deps.store.list_meetings(mentee=mentee, status=("scheduled", "done"))
-        last = held[-1].starts_at if held else datetime.combine(today, DEFAULT_HOUR, timezone.utc)
-        return cadence.next_date(last, today)
+        # Stepped on the local clock: a 10:00 meeting stays at 10:00 when the clocks change.
+        last = local(held[-1].starts_at, tz) if held else datetime.combine(today, DEFAULT_HOUR, tz)
+        return cadence.next_date(last, today).astimezone(timezone.utc)
 
     def meetings(self, actor: User, user: str | None = None) -> list[Meeting]:
         """A mentee's meetings, or a mentor's with their current mentees; oldest first."""
@@ -118,8 +130,8 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
         started by today, latest first). A meeting today is in both."""
         today = self.deps.today()
         found = self.meetings(actor, mentee)
-        coming = [m for m in found if m.status == "scheduled" and m.starts_at.date() >= today]
-        held = [m for m in found if m.status != "cancelled" and m.starts_at.date() <= today]
+        coming = [m for m in found if m.status == "scheduled" and self._day(m.starts_at) >= today]
+        held = [m for m in found if m.status != "cancelled" and self._day(m.starts_at) <= today]
         return coming, held[::-1]
 
     def upcoming_meeting(self, actor: User, mentee: str | None = None) -> Meeting | None:
@@ -132,7 +144,7 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
     def _upcoming(self, mentee: str) -> Meeting | None:
         today = self.deps.today()
         return next((m for m in self.deps.store.list_meetings(mentee=mentee, status="scheduled")
-                     if m.starts_at.date() >= today), None)
+                     if self._day(m.starts_at) >= today), None)
 
     def _save_meeting(self, actor: User, meeting_id: int, **changes) -> Meeting:
         stored = self.deps.store.get_meeting(meeting_id)  # the full row, private notes included
@@ -158,7 +170,7 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
         """
         require_role(actor, "mentee")
         meeting = self._meeting_for(actor, meeting_id)
-        if meeting.status != "scheduled" or meeting.starts_at.date() < self.deps.today():
+        if meeting.status != "scheduled" or self._day(meeting.starts_at) < self.deps.today():
             raise ValueError("The agenda can only be edited before the meeting.")
         base = self.deps.store.get_agenda(meeting_id)
         rows = _agenda_items(items, base.items if base else [])
@@ -183,7 +195,7 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
             raise AccessDenied("Only the meeting's mentor keeps private notes.")
         if meeting.status == "cancelled":
             raise ValueError("This meeting was cancelled.")
-        if meeting.starts_at.date() > self.deps.today():
+        if self._day(meeting.starts_at) > self.deps.today():
             raise ValueError("Notes can be recorded once the meeting has taken place.")
         items = [ActionItem.model_validate({**(i.model_dump() if isinstance(i, ActionItem) else i),
                                             "meeting_id": meeting_id, "id": None})
@@ -239,7 +251,8 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
             agenda = store.get_agenda(meeting.id)
             if agenda is None and fmt != "ics":
                 raise ValueError(f"Meeting {meeting.id} has no agenda yet: the mentee prepares it first.")
-            data = render(fmt, agenda=agenda, meeting=meeting, font_path=self.deps.settings.pdf_font_path)
+            data = render(fmt, agenda=agenda, meeting=meeting, font_path=self.deps.settings.pdf_font_path,
+                          tz=self.deps.settings.tz)
             stem = f"{'meeting' if fmt == 'ics' else 'agenda'}-{_slug(meeting.mentee)}-{meeting.starts_at:%Y-%m-%d}"
         elif what == "goals":
             owner = self.user(_need(mentee, "mentee"))

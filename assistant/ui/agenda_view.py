@@ -5,8 +5,11 @@ link, an image or HTML on the mentor's screen.
 """
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import streamlit as st
 
+from assistant.clock import show
 from assistant.meeting_models import ActionItem, Agenda, Meeting
 from assistant.models import User
 from assistant.service import Service
@@ -15,8 +18,9 @@ from assistant.ui.common import escape_md
 FORMAT_LABELS = {"md": "Markdown", "pdf": "PDF", "ics": "Calendar (ICS)"}
 
 
-def when(meeting: Meeting) -> str:
-    return f"{meeting.starts_at:%a %d %b %Y, %H:%M} UTC · {meeting.minutes} min"
+def when(meeting: Meeting, tz: ZoneInfo) -> str:
+    """The meeting's start on the program's clock (WAYPOINT_TIMEZONE) and its length."""
+    return f"{show(meeting.starts_at, tz)} · {meeting.minutes} min"
 
 
 def _section(title: str, lines: list[str]) -> list[str]:
@@ -46,9 +50,9 @@ def action_line(item: ActionItem) -> str:
     return f"- {mark} {escape_md(item.text)} ({item.owner}{due})"
 
 
-def show_agenda(agenda: Agenda) -> None:
+def show_agenda(agenda: Agenda, tz: ZoneInfo) -> None:
     st.caption(f"Version {agenda.version} · {agenda.meeting_minutes} min · saved by "
-               f"{escape_md(agenda.created_by or '?')} on {agenda.created_at:%d %b %Y %H:%M} UTC")
+               f"{escape_md(agenda.created_by or '?')} on {show(agenda.created_at, tz, '%d %b %Y %H:%M')}")
     st.markdown(agenda_markdown(agenda))
 
 

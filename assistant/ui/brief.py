@@ -22,7 +22,7 @@ def progress_chart(trend) -> alt.Chart:
 
 
 if brief.meeting:
-    st.markdown(f"**Next meeting:** {when(brief.meeting)}")
+    st.markdown(f"**Next meeting:** {when(brief.meeting, svc.deps.settings.tz)}")
 else:
     st.info(f"No meeting with {escape_md(mentee)} is scheduled; book one on the Meetings page.")
 
@@ -30,7 +30,7 @@ main, side = st.columns([3, 2])
 with main:
     st.subheader("Agenda")
     if brief.agenda:
-        show_agenda(brief.agenda)
+        show_agenda(brief.agenda, svc.deps.settings.tz)
         download_buttons(svc, user, brief.meeting, key=f"brief-{brief.meeting.id}")
     elif brief.meeting:
         st.info(f"{escape_md(mentee)} hasn't prepared this meeting yet.")

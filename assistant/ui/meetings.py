@@ -1,8 +1,7 @@
 """Mentee and mentor: book meetings on a cadence; after one, record notes and action items."""
-from datetime import datetime
-
 import streamlit as st
 
+from assistant.clock import from_local, local, show
 from assistant.meeting_models import Cadence
 from assistant.ui.agenda_view import download_buttons, show_actions, when
 from assistant.ui.common import escape_md, pick_mentee, require_user
@@ -11,6 +10,7 @@ CADENCE_LABELS = {Cadence.biweekly: "Every two weeks", Cadence.weekly: "Weekly",
 ACTION_ROWS = 3
 
 svc, user = require_user("mentee", "mentor")
+tz = svc.deps.settings.tz  # meeting times are shown and entered on the program's clock
 st.title("📅 Meetings")
 if user.role == "mentor":
     mentee = pick_mentee(svc, user, key="meetings_mentee")
@@ -38,22 +38,23 @@ def schedule_tab() -> None:
         st.caption("Nothing booked yet.")
     for m in coming:
         with st.container(border=True):
-            st.markdown(f"**{when(m)}** · with {escape_md(m.mentor if user.role == 'mentee' else m.mentee)}")
+            st.markdown(f"**{when(m, tz)}** · with {escape_md(m.mentor if user.role == 'mentee' else m.mentee)}")
             download_buttons(svc, user, m, key=f"meeting-{m.id}", with_agenda=svc.agenda(user, m.id) is not None)
             if st.button("Cancel this meeting", key=f"cancel-{m.id}"):
                 act(lambda: svc.cancel_meeting(user, m.id), "Meeting cancelled.")
     st.subheader("Book the next one")
     cadence = st.selectbox("How often do you meet?", list(CADENCE_LABELS), format_func=CADENCE_LABELS.get,
                            key="cadence")
-    proposal = svc.next_meeting_date(user, mentee, cadence)
-    st.caption(f"Proposed from your cadence: {proposal:%a %d %b %Y, %H:%M} UTC")
+    proposal = local(svc.next_meeting_date(user, mentee, cadence), tz)
+    st.caption(f"Proposed from your cadence: {show(proposal, tz)}")
     stamp = f"{proposal:%Y%m%d%H%M}"  # a new proposal resets the inputs to it
     day = st.date_input("Date", value=proposal.date(), key=f"day-{stamp}")
-    at = st.time_input("Time (UTC)", value=proposal.time().replace(tzinfo=None), key=f"time-{stamp}")
+    at = st.time_input(f"Time ({tz.key})", value=proposal.time().replace(tzinfo=None), key=f"time-{stamp}")
     minutes = st.number_input("Length (minutes)", min_value=15, max_value=240, value=45, step=5, key="minutes")
     if st.button("Book meeting", type="primary", key="book"):
-        act(lambda: svc.schedule_meeting(user, mentee, datetime.combine(day, at), int(minutes)),
-            f"Meeting booked for {day:%a %d %b %Y} at {at:%H:%M} UTC.")
+        starts = from_local(day, at, tz)
+        act(lambda: svc.schedule_meeting(user, mentee, starts, int(minutes)),
+            f"Meeting booked for {show(starts, tz)}.")
 
 
 def action_rows(meeting_id: int) -> list[dict]:
@@ -72,7 +73,7 @@ def notes_tab() -> None:
     if not held:
         st.caption("Notes and action items can be recorded once a meeting has taken place.")
     else:
-        meeting = st.selectbox("Meeting", held, format_func=lambda m: f"{when(m)} ({m.status})", key="notes_meeting")
+        meeting = st.selectbox("Meeting", held, format_func=lambda m: f"{when(m, tz)} ({m.status})", key="notes_meeting")
         notes = st.text_area("Notes (both of you see these)", value=meeting.notes, key=f"notes-{meeting.id}")
         own_private = user.role == "mentor" and meeting.mentor == user.name
         private = (st.text_area("Private notes (only you, the mentor, see these)", key=f"private-{meeting.id}",

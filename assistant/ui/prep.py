@@ -18,7 +18,7 @@ except NotFound as exc:
 draft = PrepDraft.model_validate(conv.state)
 meeting = svc.meeting(user, draft.meeting_id)
 agenda = svc.agenda(user, meeting.id)
-st.caption(f"Your meeting with {escape_md(meeting.mentor)}: {when(meeting)}")
+st.caption(f"Your meeting with {escape_md(meeting.mentor)}: {when(meeting, svc.deps.settings.tz)}")
 chat_col, side = st.columns([3, 2])
 
 
@@ -54,7 +54,7 @@ with side:
         st.info("Your agenda appears here once you say “yes” to the one the coach proposes.")
         st.caption("Skip any question, say “done” to see the agenda early, or “quit” to come back later.")
     else:
-        show_agenda(agenda)
+        show_agenda(agenda, svc.deps.settings.tz)
         download_buttons(svc, user, meeting, key=f"prep-{meeting.id}")
         with st.expander("✏️ Edit the agenda"):  # the prep is always for a meeting still ahead
             edit_form()
