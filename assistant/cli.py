@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
@@ -25,8 +25,12 @@ def main(home: Optional[Path] = typer.Option(None, "--home", help="Data folder (
 
 
 def _today(value: Optional[str]) -> date:
+    """--today as given, else today on the program's clock (WAYPOINT_TIMEZONE), as the app's."""
+    if not value:
+        from assistant.config import Settings
+        return datetime.now(Settings().tz).date()
     try:
-        return date.fromisoformat(value) if value else date.today()
+        return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"--today must be YYYY-MM-DD, not {value!r}") from None
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Callable
 
 from assistant.coach.types import Backend
@@ -46,4 +46,5 @@ def build_deps(settings: Settings | None = None, *, backend: Backend | None = No
     settings = settings or Settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     return Deps(settings=settings, store=Store(settings.db_url),
-                backend=backend or make_backend(settings), today=today or date.today)
+                backend=backend or make_backend(settings),
+                today=today or (lambda: datetime.now(settings.tz).date()))  # the program's today
