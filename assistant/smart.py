@@ -10,7 +10,8 @@ import re
 from datetime import date
 
 from assistant.models import Criterion, SmartAssessment
-from assistant.smart_dates import NUMBER_WORDS, deadline_phrase, find_deadline, parse_deadline, scan, time_spans
+from assistant.smart_dates import deadline_phrase, find_deadline, parse_deadline, scan, time_spans
+from assistant.smart_numbers import FRACTION_RE, NUMBER_RE, NUMBER_WORDS
 
 __all__ = ["QUESTIONS", "assess", "deadline_phrase", "find_measure", "is_specific", "parse_deadline"]
 
@@ -23,8 +24,9 @@ QUESTIONS: dict[str, str] = {
 }
 
 _I = re.IGNORECASE
-_NUMWORD = r"(?:" + "|".join(NUMBER_WORDS) + r"|a\s+dozen|dozen|hundred|once|twice|thrice)"
-_NUMBER = rf"(?:[$€£]\s?\d+(?:,\d{{3}})*(?:\.\d+)?\s?[km]?\b|\d+(?:,\d{{3}})*(?:\.\d+)?|{_NUMWORD}\b)"
+_NUMWORD = rf"(?:{NUMBER_RE}|once|twice|thrice)"  # "twenty-one", "a dozen", "twice"
+_NUMBER = (rf"(?:[$€£]\s?\d+(?:,\d{{3}})*(?:\.\d+)?\s?[km]?\b|\d+(?:\.\d+)?[km]\b"  # "$5,000", "50k"
+           rf"|\d+(?:,\d{{3}})*(?:\.\d+)?|{_NUMWORD}\b)")
 _LEFT = (r"(?:(?:at\s+least|at\s+most|no\s+(?:more|less|fewer)\s+than|(?:more|less|fewer)\s+than|"
          r"a\s+(?:minimum|maximum)\s+of|over|under|above|below|up\s+to|every|by|to)\s+)?")
 _RIGHT = (r"(?:\s*(?:%|percent\b|per\s+cent\b)|\s+times\b)?"
@@ -35,11 +37,22 @@ _NUM = re.compile(rf"(?<![\w.:/-]){_LEFT}(?P<num>{_NUMBER}){_RIGHT}(?![\w:/-])",
 _ADJECTIVAL = re.compile(r"^\s+(?:minute|hour|day|week|month|year|page|session|module|step|person)\s+[a-z]", _I)
 # A number straight after a capitalised word (not the first) or a label names something: "Python 3".
 _NAME_LABEL = re.compile(r"\b(?:version|v|level|phase|step|chapter|part|module|season|grade|tier|room|no\.?|#)\s*$", _I)
-_COUNTED = re.compile(r"^(?:\s+(?!(?:a|an|the|and|or|by|to|in|on|at|of|for|with|from|so|that|each|every|per|my|our|"
-                      r"their|through|during|into|across|over|under|about|as|before|after|than|who|which|while|"
-                      r"because|if|when|is|are|was|were|will)\b)[a-z][\w'-]*){1,4}", _I)
+# Words that end the noun a number counts: "6 books on management", "3 workshops within a month".
+_FUNCTION_WORDS = ("a an the and or by to in on at of for with within until between from so that each every per my our "
+                   "their through during into across over under about as before after than who which while because "
+                   "if when is are was were will").split()
+_COUNTED = re.compile(rf"^(?:\s+(?!(?:{'|'.join(_FUNCTION_WORDS)})\b)[a-z][\w'-]*){{1,4}}", _I)
 _NOT_A_COUNT = re.compile(r"\b(?:no|any|some|every|each|the|this|that|which)\s+one\b|"
                           r"\bone\s+(?:of|day|another|more|on|or)\b", _I)
+# A target as a multiple or fraction is a measure too.
+_MULTIPLE = re.compile("|".join((
+    r"\b(?:double|triple|quadruple|halve)[sd]?(?=\s+(?:the|my|our|their|your|its|this|that)\b)",  # "double our leads"
+    # "cut it in half", "by a third", "by 1/3"; not "in half an hour"
+    rf"\b(?:in|by)\s+(?:half|(?:a|one|two|three)\s+(?:third|quarter|fifth)s?|{FRACTION_RE})\b"
+    r"(?!\s+(?:an?|the|of|past)\b)",
+    r"\b\d+(?:\.\d+)?x\b",  # "grow 3x"
+    rf"\b(?:\d+|{'|'.join(NUMBER_WORDS)})[\s-]?fold\b",  # "a threefold increase"
+)), _I)
 _PER = re.compile(r"^\s+(?:a|an|per|each)\s+(?:day|week|month|quarter|year|session|time|sprint)\b", _I)
 
 _CRED = (r"(?:certifications?|certificates?|certs?|licen[cs]es?|credentials?|accreditations?|qualifications?|degrees?|"
@@ -51,13 +64,15 @@ _ANY = rf"(?:{_TEST}|{_CRED}|{_COURSE})"
 _OBJ = r"(?P<obj>(?:the|my|our|an?|[A-Z][\w'’-]*)\s+(?:[\w'’-]+\s+){0,6}?%s(?:\s+%s)*)\b"
 _CREDENTIALS = [re.compile(p, _I) for p in (
     rf"\b(?:pass|passes|passed|passing|ace|clear)\s+{_OBJ % (_ANY, _ANY)}",
-    rf"\b(?:earn|obtain|get|achieve|attain|gain|receive|secure|acquire|complete|finish|renew)\w*\s+"
+    rf"\b(?:earn|obtain|get|achiev|attain|gain|receiv|secur|acquir|complet|finish|renew)\w*\s+"  # any tense
     + _OBJ % (_CRED, _ANY),
     # a course counts only when it is named ("the ... course"), not "a course on X"
-    r"\b(?:complete|finish|graduate\s+from)\w*\s+(?P<obj>(?:the|my|our|[\w'’-]+'s|[A-Z][\w-]*)\s+"
+    # (a capital even under re.I: "a" or "some" is no name)
+    r"\b(?:complet|finish|graduat\w*\s+from)\w*\s+(?P<obj>(?:the|my|our|[\w'’-]+'s|(?-i:[A-Z])[\w-]*)\s+"
     rf"(?:[\w'’-]+\s+){{0,6}}?{_COURSE}(?:\s+{_ANY})*)\b",
+    rf"\b(?:complet|finish)\w*\s+(?P<obj>{_COURSE}\s+\d+)\b",  # or numbered: "finish module 1"
     # a credential known by its acronym ("obtain my PMP") or a grade ("get an A in statistics")
-    r"\b(?:earn|obtain|attain|achieve|pass)\w*\s+(?P<obj>(?:my|the|an?)\s+(?-i:[A-Z]{2,6}))\b(?!['’-])",
+    r"\b(?:earn|obtain|attain|achiev|pass)\w*\s+(?P<obj>(?:my|the|an?)\s+(?-i:[A-Z]{2,6}))\b(?!['’-])",
     r"\b(?:get|earn|achieve|receive|score)\w*\s+(?P<obj>(?:an?\s+)?(?-i:[A-F][+-]?))(?=\s+(?:in|on|for)\b)",
     r"(?P<obj>\b(?-i:[ABC][12])(?:\s+level)?)\b",  # a language level (CEFR)
     r"\b(?P<obj>(?:get|getting|got|become|becoming)\s+(?:an?\s+)?(?:certified|licensed|chartered|accredited)"
@@ -80,9 +95,16 @@ _DIRECTION = re.compile(
     r"(?:move|transition|switch|get|go|break|grow|step)\s+(?:into|to)\b|"
     r"get\s+(?:better|good|more|less|worse|comfortable|confident|fluent|organi[sz]ed|involved|used\s+to|\w+er\b)|"
     r"(?:be|become|feel|stay|seem)\b(?!\s+(?:an?\s+)?(?:certified|licensed|chartered|accredited)\b))", _I)
-_MORE_LESS = re.compile(r"^(?:\S+\s+)?(?:more|less|better)\b"  # "delegate more", "spend less time"
+# "delegate more", "spend less time", "volunteer for more assignments", "have a better balance"; but
+# "write a better onboarding guide" names a deliverable, so a comparative after "a/the" only counts after
+# verbs that state a condition rather than make something.
+_MORE_LESS = re.compile(r"^(?:\S+\s+)?(?:(?:for|on|in|to|with|at|up|out|about)\s+)?(?:(?:a|an|my|our|the)\s+)?"
+                        r"(?:more|less|fewer)\b|^(?:\S+\s+)?(?:better|worse|stronger|healthier|closer|deeper|broader)\b"
+                        r"|^(?:have|get|keep|find|maintain|achieve|enjoy)\s+(?:a|an|my|our|the)\s+(?:better|worse|"
+                        r"stronger|healthier|closer|deeper|broader)\b"
                         r"|\b(?:more|less|better)\s*(?:often|regularly|frequently)?\W*$", _I)
-_DETERMINED = re.compile(r"^(?:a|an|the|my|our|their|his|her|its|this|that|these|those|each|every|[\w-]+'s)\s", _I)
+_DETERMINED = re.compile(r"^(?:a|an|the|my|our|their|his|her|its|this|that|these|those|each|every|all|both|"
+                         r"[\w-]+'s)\s", _I)
 _PREPOSITION = re.compile(r"\b(?:for|with|to|on|at|about|in|from|through|into|across|during|by|among|within)\s", _I)
 _STOP = set("""a an the my our their his her its your this that these those some any all each every of in on at for
 with to from by about into through during and or but so as it them me us i we they you be is are was more less very
@@ -105,11 +127,13 @@ def _strip_time(text: str) -> str:
     return _VAGUE_TIME.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def _is_name(core: str, start: int) -> bool:
-    """A number that is part of a name ("Python 3", "ISO 9001", "module 2")."""
+def _is_name(core: str, start: int, digits: bool) -> bool:
+    """A number that is part of a name ("Python 3", "ISO 9001", "module 2", "phase two")."""
     before = core[:start]
     if _NAME_LABEL.search(before):
         return True
+    if not digits:  # "present to the CEO twice", "post on LinkedIn once a week": names take digits
+        return False
     words = re.findall(r"[\w'’.:;!?-]+", before)
     if not words:
         return False
@@ -125,7 +149,7 @@ def _numeric_measure(core: str) -> str | None:
         num = m.group("num").lower()
         year = re.fullmatch(r"(?:19|20)\d\d", num)
         bare = m.group(0) == m.group("num")  # no "at least", "%", "or higher" around it
-        if year or (bare and _is_name(core, m.start())):
+        if year or (bare and _is_name(core, m.start(), num[0].isdigit())):
             continue
         if num == "one" and _NOT_A_COUNT.search(core[max(0, m.start() - 12):m.end() + 9]):
             continue  # "one of", "one day", "no one"
@@ -147,7 +171,7 @@ def _with_unit(core: str, start: int, end: int, counted: bool) -> str:
 def find_measure(text: str) -> str | None:
     """The part that makes success checkable: a number or threshold, else a pass/fail credential."""
     core = _strip_time(text)
-    found = _numeric_measure(core)
+    found = _numeric_measure(core) or ((m := _MULTIPLE.search(core)) and m.group(0))
     if found:
         return found
     for rx in _CREDENTIALS:
@@ -187,7 +211,9 @@ def _concrete_object(rest: str) -> bool:
         return True
     # A qualified object: "for the 5 core services", "with my team", "the deployment process".
     qualified = bool(prep) and any(w.lower() not in _STOP for w in _WORD.findall(rest[prep.end():]))
-    return len(words) >= 2 and (qualified or bool(_DETERMINED.match(rest)))
+    # One noun is enough after a preposition: "speak at a conference", "report to my manager".
+    enough = len(words) >= 2 or bool(prep and prep.start() == 0 and _DETERMINED.match(rest[prep.end():]))
+    return enough and (qualified or bool(_DETERMINED.match(rest)))
 
 
 def is_specific(text: str) -> bool:
@@ -203,7 +229,10 @@ def _time_bound(text: str, today: date) -> tuple[Criterion, date | None]:
         # Time-bound, but a Goal needs a day: the coach can still ask which one is meant.
         return Criterion(met=True, reason=f"It sets an end (\"{phrase}\"), though not which day.",
                          question=f"When you say \"{phrase}\", which date exactly do you mean?"), None
-    if any(r.role != "end" for r in scan(text)):
+    roles = {r.role for r in scan(text)}
+    if "limit" in roles:  # "reply to all emails within 24 hours"
+        reason = "It sets a time limit for each item, but no end date for the goal."
+    elif roles - {"end"}:
         reason = "It gives a start or a cadence, but no end date."
     else:
         reason = "It gives no end date or period."

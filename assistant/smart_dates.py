@@ -3,15 +3,16 @@
 Regexes find the time expressions (periods, quarters, relative spans, dates) and
 read each one's role from the word before it: "by"/"in"/"through" end the goal,
 "before" ends it the day before, "from"/"starting" only start it, "every" is a
-cadence. dateparser turns day-level phrases ("March 15, 2027", "15/03/2027",
-"next Friday") into dates; whole periods are plain calendar arithmetic.
+cadence, and "within 24 hours" over a stream of items ("reply to all emails") is a
+per-item limit, not an end. dateparser turns day-level phrases ("March 15, 2027",
+"15/03/2027", "next Friday") into dates; whole periods, spans and holidays are
+calendar arithmetic in `smart_calendar`; number and ordinal words are in `smart_numbers`.
 
 A time expression that clearly ends the goal but not on a known day ("next year",
 "by the end of next week", "until June") makes the goal time-bound with no deadline.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,22 +20,20 @@ from functools import lru_cache
 
 from dateparser.date import DateDataParser
 
+from assistant.smart_calendar import ORDINAL, day_of_month, holiday, named_period, span_end
+from assistant.smart_numbers import (COUNT_RE, FRACTION_RE, NUMBER_RE, ORDINAL_RE, RANGE_SEP, count_value,
+                                     ordinals_to_digits)
+
 _I = re.IGNORECASE
 MONTH_RE = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
             r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?")
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-                "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "thirty": 30, "forty": 40,
-                "fifty": 50, "sixty": 60, "ninety": 90}
-_COUNT = r"(?:\d{1,3}|" + "|".join(NUMBER_WORDS) + ")"
-_RANGE_SEP = r"\s*(?:-|–|\bto\b|\bor\b)\s*"
-_N = rf"(?:(?:{_COUNT}{_RANGE_SEP})?{_COUNT}|(?:a\s+)?couple\s+of|half\s+an?|an?)"  # "6-8": the later end counts
-_UNIT = r"(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|fortnights?|months?|quarters?|years?)\b"
+_N = rf"(?:(?:{COUNT_RE}{RANGE_SEP})?{COUNT_RE}|(?:a\s+)?couple\s+of|half\s+an?|an?)"  # "6-8": the later end counts
+_UNIT = r"(?:(?:business|working|calendar)\s+)?(?:hours?|days?|weeks?|fortnights?|months?|quarters?|years?)\b"
 _YEAR = r"(?:(?:19|20)\d{2}\b|'\d{2}\b|(?:this|next)\s+(?:calendar\s+)?year\b|the\s+(?:current\s+)?year\b)"
 _OPT_YEAR = rf"(?:\s*(?:,|/|-|of)?\s*(?:the\s+)?(?P<y>{_YEAR}))?"
 # "the end of" etc. is part of the expression: it changes which day is meant.
-_EDGE = (r"(?P<edge>(?:the\s+)?(?:very\s+)?(?:end|close|last\s+day|start|beginning|middle|"
+_EDGE = (r"(?P<edge>(?:the\s+)?(?:very\s+)?(?:end|close|last\s+day|rest|remainder|start|beginning|middle|"
          r"(?:first|second|third|fourth|last|final)\s+week)\s+of\s+(?:the\s+)?)?")
 # A period word followed by a noun is an adjective: "the summer internship", "sprint planning".
 _NOT_ADJECTIVE = r"(?!\s+(?!(?:and|or|to|so|with|at|in|on|by|before|after|if|when|while|because|then|of|i|we)\b)[a-z])"
@@ -45,18 +44,31 @@ _PATTERNS: list[tuple[str, str]] = [
              rf"(?:(?P<n>{_N})\s+)?(?P<u>{_UNIT})"),
     ("span", rf"\b(?:(?P<lead>(?:with)?in|over|during|for|across)\s+)?(?:the\s+)?(?:next|coming|following|first)\s+"
              rf"(?P<n>{_N})\s+(?P<u>{_UNIT})(?!\s+of\b)"),
-    ("span", rf"\b(?:with)?in\s+(?P<n>{_N})\s+(?P<u>{_UNIT})"),
+    # "in under 6 weeks" ends the goal too; "in two weeks' time" is "in two weeks".
+    ("span", rf"\b(?:with)?in\s+(?P<cap>(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+)?(?P<n>{_N})\s+"
+             rf"(?P<u>{_UNIT})(?:['’]s?)?(?:\s+time\b)?"),
     ("span", rf"\b(?:for|over)\s+(?P<n>{_N})\s+(?P<u>{_UNIT})(?!\s+(?:a|an|per|each|every)\b)"),
     ("span", rf"\b(?P<n>{_N})\s+(?P<u>{_UNIT})\s+from\s+(?:now|today)\b"),
     ("vague", _EDGE + rf"\b(?:(?P<which>this|next)\s+)?(?:(?:early|mid|late)[\s-]+"
               rf"(?:{MONTH_RE}|(?=(?:19|20)\d\d\b|this\s+year|next\s+year))"
               r"|mid[\s-]?year\b|FY\s?'?\d{2,4}\b|(?:fiscal|financial|academic|school)\s+year\b"
-              r"|(?:spring|summer|autumn|fall|winter)\b|(?P<cycle>semester|term|sprint)\b)"
+              r"|(?:spring|summer|autumn|fall|winter)\b|(?P<cycle>semester|term|sprint)\b"
+              # like "next year": an end, but "in the new year" or "before the holidays" names no day
+              r"|(?:the\s+|(?<=\bthe\s))new\s+year\b(?!['’])|(?:the\s+)?(?:holidays|holiday\s+season)\b|weekend\b)"
               + _NOT_ADJECTIVE + _OPT_YEAR),
     ("date", r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b"),
-    ("date", rf"\b(?:{_WEEKDAY},?\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_RE}(?:,?\s+\d{{4}}\b)?"),
-    ("date", rf"\b(?:{_WEEKDAY},?\s+)?{MONTH_RE}\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?![%:.]\d)"
-             r"(?:,?\s+\d{4}\b)?"),
+    ("date", r"\b(?P<md>\d{1,2}/\d{1,2})\b(?![/\d])"),  # "by 3/15": month/day, only after "by" and the like
+    # Days in words count too ("by the first of March", "March 1st"), but only after a preposition ("we may first").
+    ("date", rf"\b(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|(?P<ow>{ORDINAL_RE}))\s+(?:of\s+)?"
+             rf"{MONTH_RE}(?:,?\s+\d{{4}}\b)?"),
+    ("date", rf"\b(?:{_WEEKDAY},?\s+)?{MONTH_RE}\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\b(?![%:.]\d)|"
+             rf"(?P<ow>{ORDINAL_RE})(?![\w-]))(?:,?\s+\d{{4}}\b)?"),
+    ("holiday", r"\b(?:christmas(?:\s+(?:eve|day))?|xmas|boxing\s+day|new\s+year['’]?s?(?:\s+(?:eve|day))?|"
+                r"easter(?:\s+sunday)?|thanksgiving(?:\s+day)?|halloween|valentine['’]?s(?:\s+day)?)\b"
+                + _NOT_ADJECTIVE),  # "Christmas party" is no date
+    # "by the 15th" (of this month, or the next if it has passed), "by the 1st of next month"
+    ("dom", rf"\bthe\s+(?P<dom>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_RE})(?![\w-])"
+            rf"(?:\s+of\s+(?:the\s+)?(?P<which>this|next|the)\s+month\b)?" + _NOT_ADJECTIVE),
     ("half", _EDGE + rf"(?:\bH(?P<h>[12])\b|\b(?P<hw>first|second|1st|2nd)\s+half\b){_OPT_YEAR}"),
     ("quarter", _EDGE + r"\b(?P<y>(?:19|20)\d{2})\s*[-/]?\s*Q(?P<q>[1-4])\b"),
     ("quarter", _EDGE + r"(?:\bQ(?P<q>[1-4])\b|\b(?P<qw>first|second|third|fourth|last|final|1st|2nd|3rd|4th)"
@@ -72,14 +84,18 @@ _PATTERNS: list[tuple[str, str]] = [
 _COMPILED = [(kind, re.compile(p, _I)) for kind, p in _PATTERNS]
 _PREP = re.compile(
     r"\b(?P<prep>no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|prior\s+to|ahead\s+of|up\s+(?:un)?til|"
-    r"up\s+to|as\s+of|"
+    r"up\s+to|as\s+of|between\s+\S+(?:\s+\S+){0,3}?\s+and|"
     r"starting(?:\s+(?:on|in|from))?|beginning(?:\s+(?:on|in))?|by|before|in|within|during|until|till|til|"
     r"through|thru|throughout|to|on|from|after|since|for|every|each|effective|commencing)\s+(?:the\s+)?$", _I)
 _START = ("from", "starting", "beginning", "after", "since", "as of", "effective", "commencing")
 _BEFORE = ("before", "prior", "ahead")
 _UNTIL = ("until", "till", "til", "up until", "up til", "up to")
-_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-            "last": 4, "final": 4}
+# Strong deadline words: a bare "3/15" or "the 15th" is a date only after one of these.
+_DUE = ("by", "before", "on", "until", "till", "no later than", "not later than", "on or before")
+# An open stream of work ("all customer emails", "every request"), not a counted set ("all 6 contractors"):
+# "within 24 hours" then sets a response time for each item rather than a deadline for the goal.
+_STREAM = re.compile(rf"\b(?P<q>all|every|each|any)\s+(?!(?:of\s+)?(?:(?:the|my|our|your|their|these|those)\s+)?"
+                     rf"(?:\d|{NUMBER_RE}))\w", _I)
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,7 @@ class TimeRef:
     end: int
     phrase: str  # with its preposition, e.g. "by the end of Q2 2027"
     core: str  # without it, e.g. "the end of Q2 2027"
-    role: str  # "end" (bounds the goal), "start", or "cadence" ("every Monday")
+    role: str  # "end" (bounds the goal), "start", "cadence" ("every Monday") or "limit" (per item, see _STREAM)
     kind: str
     groups: tuple[tuple[str, str], ...]
     prep: str
@@ -106,6 +122,8 @@ def scan(text: str) -> tuple[TimeRef, ...]:
             if not _plausible(kind, m, prep):
                 continue
             role = "start" if prep.startswith(_START) else "cadence" if prep in ("every", "each") else "end"
+            if kind == "span" and role == "end" and _is_limit(text, m):
+                role = "limit"
             begin = before.start() if before else m.start()
             groups = tuple((k, v) for k, v in m.groupdict().items() if v)
             refs.append(TimeRef(begin, m.end(), text[begin:m.end()].strip(), m.group(0).strip(),
@@ -131,38 +149,69 @@ def _plausible(kind: str, m: re.Match, prep: str) -> bool:
         return bool(g.get("edge")) if g.get("p3") else anchored  # "employee of the year" is no deadline
     if kind == "span" and not g.get("n") and g["u"].lower().endswith("s"):
         return False  # "over the coming weeks" names no length
+    if kind == "span" and "hour" in g["u"].lower():
+        # "within 24 hours" or "in the next 48 hours" ends a task; "in under 2 hours", "for 3 hours" are durations.
+        return not g.get("cap") and bool(re.match(r"within\b|(?:\w+\s+)?the\s+(?:next|coming)", m.group(0), _I))
     if kind in ("quarter", "half") and not g.get("y"):
-        # "the Q3 all-hands", "the first half of the meeting", "since last quarter"
-        return anchored and not g.get("hw") and (g.get("qw") or "").lower() not in ("last", "final")
+        # "the Q3 all-hands", "since last quarter"; "the first half of the meeting", unless "the end of the first half"
+        half_ok = not g.get("hw") or (g.get("edge") and not re.match(r"\s+of\b", m.string[m.end():]))
+        return anchored and bool(half_ok) and (g.get("qw") or "").lower() not in ("last", "final")
+    if kind == "holiday":
+        return anchored
+    if g.get("md") and re.fullmatch(FRACTION_RE, g["md"]):
+        return False  # "cut costs by 1/3" is a fraction
+    if kind == "dom" or g.get("md") or g.get("ow"):
+        return prep in _DUE  # "by the 15th", "by 3/15"; not "24/7 support", "we may first ..."
     return True
+
+
+def _is_limit(text: str, m: re.Match) -> bool:
+    """A "within N hours/days" that times each item ("reply to all emails within 24 hours", "within 2 days of
+    receiving it") rather than the whole goal. Weeks and longer, or "the next N days", stay deadlines."""
+    if not re.match(r"within\b", m.group(0), _I) or re.search(r"\b(?:next|coming|following|first)\b", m.group(0), _I):
+        return False
+    if re.match(r"\s+(?:of|after)\s+(?!now\b|today\b)", text[m.end():], _I):
+        return True  # relative to an event: "within 2 days of the request"
+    unit = m.group("u").lower()
+    if "hour" not in unit and "day" not in unit or not (stream := _STREAM.search(text)):
+        return False
+    # "every request" is one at a time; "all X" only with a short window ("complete all trainings within
+    # 30 days" is a deadline, "answer all tickets within a day" a response time).
+    return stream.group("q").lower() != "all" or "hour" in unit or (count_value(m.group("n")) or 99) <= 2
 
 
 def time_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of all time expressions, so callers can ignore their numbers."""
-    return [(r.start, r.end) for r in scan(text)]
+    return [(r.start, r.end) for r in scan(text) if r.role != "limit"]  # "within 24 hours" per item is a measure
 
 
 def _resolve(ref: TimeRef, today: date) -> date | None:
     """The last day `ref` allows, or None when the words don't pin a day down."""
     g = dict(ref.groups)
     if ref.kind == "span":
-        return _span_end(g.get("n"), g["u"], today)
+        return span_end(count_value(g.get("n") or "a"), g["u"], today)  # no number: "within the next month"
     if ref.kind == "vague":
         return None
     if ref.kind == "day":
         return today + timedelta(days=1) if ref.core.lower() == "tomorrow" else today
-    if ref.kind in ("date", "weekday"):
-        day = _parse_day(ref.core, today)
+    if ref.kind in ("date", "weekday", "holiday", "dom"):
+        if ref.kind == "holiday":
+            day = holiday(ref.core, today)
+        elif ref.kind == "dom":  # "the 15th", "the first": digits either way
+            day = day_of_month(int(re.sub(r"\D", "", ordinals_to_digits(g["dom"]))), today,
+                               skip=(g.get("which") or "").lower() == "next")
+        else:
+            day = _parse_day(ref.core, today)
         return day - timedelta(days=1) if day and ref.prep.startswith(_BEFORE) else day
-    period = _period(ref.kind, g, today)
+    period = named_period(ref.kind, g, today)
     edge = (g.get("edge") or "").lower()
     if period is None or "middle" in edge:
         return None
     first, last = period
     if (week := re.search(r"(first|second|third|fourth) week", edge)):
-        return first + timedelta(days=7 * _ORDINAL[week.group(1)] - 1)
-    if re.search(r"end|close|last", edge):
-        return last
+        return first + timedelta(days=7 * ORDINAL[week.group(1)] - 1)
+    if re.search(r"end|close|last|rest|remainder", edge) or g.get("p2") or g.get("abbr"):
+        return last  # "year-end" and "EOY" are the end too: "before year-end" is no earlier
     if ref.prep.startswith(_BEFORE):  # "before December 2027" leaves November
         return first - timedelta(days=1)
     if re.search(r"start|beginning", edge):
@@ -170,91 +219,6 @@ def _resolve(ref: TimeRef, today: date) -> date | None:
     if ref.prep in _UNTIL:  # "until June": through June, or until it starts?
         return None
     return last
-
-
-def _span_end(n: str | None, unit: str, today: date) -> date | None:
-    """The end of "within N units" from today; months and years keep the day of the month."""
-    n = re.sub(r"\s+", " ", re.split(_RANGE_SEP, (n or "a").lower())[-1])  # no number: "within the next month"
-    count = (2.0 if "couple" in n else 0.5 if n.startswith("half") else 1.0 if n in ("a", "an")
-             else float(NUMBER_WORDS.get(n) or n))
-    unit = unit.lower()
-    if unit.startswith(("business", "working")):
-        return _add_workdays(today, int(count))
-    unit = unit.split()[-1].rstrip("s")
-    days_per = {"day": 1, "week": 7, "fortnight": 14}.get(unit)
-    if days_per:
-        return today + timedelta(days=round(count * days_per))
-    months = count * {"month": 1, "quarter": 3, "year": 12}[unit]
-    return add_months(today, int(months)) if months == int(months) else None
-
-
-def _period(kind: str, g: dict, today: date) -> tuple[date, date] | None:
-    """First and last day of the named month, quarter, half or year."""
-    if kind == "year":
-        return _span(int(g["y"]), 1, 12)
-    if kind == "relative":
-        return _relative(g, today)
-    if kind == "month":
-        size, index = 1, _month_number(g["m"])
-    else:
-        size = 3 if kind == "quarter" else 6
-        index = int(g.get("q") or g.get("h") or _ORDINAL[(g.get("qw") or g.get("hw")).lower()])
-    first_month = (index - 1) * size + 1
-    return _span(_year(g.get("y"), today, first_month + size - 1), first_month, size)
-
-
-def _relative(g: dict, today: date) -> tuple[date, date] | None:
-    """This/next year, quarter or month ("EOQ", "year-end" too)."""
-    abbr = {"Y": "year", "Q": "quarter", "M": "month", "W": "week"}
-    unit = (g.get("p") or g.get("p2") or g.get("p3") or abbr[g["abbr"][2].upper()]).lower()
-    which = (g.get("which") or "this").lower()
-    if which == "next" and not g.get("edge") and not g.get("cal"):
-        return None  # "next year": during next year, or within a year? Ambiguous.
-    if unit == "week":
-        return None  # a week ends on Friday or Sunday, depending on whom you ask
-    step = 1 if which == "next" else 0
-    if unit == "year":
-        return _span(today.year + step, 1, 12)
-    size = 3 if unit == "quarter" else 1
-    first_month = (today.month - 1) // size * size + 1
-    start = add_months(date(today.year, first_month, 1), step * size)
-    return _span(start.year, start.month, size)
-
-
-def _span(year: int, first_month: int, months: int) -> tuple[date, date]:
-    return date(year, first_month, 1), _month_last(year, first_month + months - 1)
-
-
-def _year(text: str | None, today: date, last_month: int) -> int:
-    """The stated year, or else that of the period's next occurrence (ending on or after today)."""
-    text = (text or "").lower()
-    if not text:
-        return today.year if _month_last(today.year, last_month) >= today else today.year + 1
-    if "year" in text:  # "this year", "next year", "the current year"
-        return today.year + text.startswith("next")
-    return 2000 + int(text[1:]) if text.startswith("'") else int(text)
-
-
-def _month_number(name: str) -> int:
-    return next(i for i in range(1, 13) if calendar.month_name[i].lower().startswith(name.lower()[:3]))
-
-
-def _month_last(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's end (Jan 31 + 1 month = Feb 28/29)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _add_workdays(day: date, n: int) -> date:
-    while n > 0:
-        day += timedelta(days=1)
-        n -= day.weekday() < 5
-    return day
 
 
 @lru_cache(maxsize=4)
@@ -269,12 +233,12 @@ def _parser(today: date) -> DateDataParser:
 @lru_cache(maxsize=2048)
 def _parse_day(phrase: str, today: date) -> date | None:
     """A day-level phrase through dateparser; a date without a year is its next occurrence."""
-    phrase = re.sub(r"\b(?:this\s+)?coming\s+", "", phrase.lower())
+    phrase = ordinals_to_digits(re.sub(r"\b(?:this\s+)?coming\s+", "", phrase.lower()))  # "the first of March"
     parsed = _parser(today).get_date_data(phrase).date_obj
     if parsed is None:
         return None
     day = parsed.date()
-    if re.search(MONTH_RE, phrase) and not re.search(r"\d{4}", phrase):
+    if (re.search(MONTH_RE, phrase) or re.fullmatch(r"\d{1,2}/\d{1,2}", phrase)) and not re.search(r"\d{4}", phrase):
         # dateparser's "future" skips today; on/after today is what a deadline means.
         year = today.year if (day.month, day.day) >= (today.month, today.day) else today.year + 1
         try:
