@@ -5,6 +5,7 @@ import pytest
 
 from assistant.coach.flow import advance, criteria_status, missing, statement, to_goal
 from assistant.coach.offline import understand
+from assistant.coach.templates import phrase
 from assistant.coach.types import GoalDraft
 
 TODAY = date(2026, 11, 23)
@@ -91,11 +92,10 @@ def test_question_is_answered_without_losing_the_pending_slot():
     assert steps[-1].question == "How often should we meet?"
 
 
-def test_vague_answers_accepted_after_two_tries():
-    draft, steps = converse(["be more strategic", "be more strategic really", "just more strategic"])
-    assert steps[0].slot == "what" and steps[1].slot == "what"
-    assert steps[-1].slot != "what"  # it stops insisting and moves on
-    assert "what" not in missing(draft)
+def test_a_vague_wish_is_asked_about_once_then_accepted_as_restated():
+    draft, steps = converse(["be more strategic", "be more strategic really"])
+    assert [s.slot for s in steps] == ["what", "measure"]  # it doesn't insist a second time
+    assert draft.what == "be more strategic really" and "what" not in missing(draft)
 
 
 def test_resume_from_serialised_draft():
@@ -122,3 +122,122 @@ def test_a_weekday_in_a_later_answer_does_not_move_the_deadline():
     draft, steps = converse(["My lead said I can use Friday afternoons to prepare"], draft)
     assert draft.deadline == date(2027, 4, 30)
     assert draft.achievability and steps[-1].slot == "relevance"
+
+
+# -- asked once, never twice -------------------------------------------------------------------
+@pytest.mark.parametrize("insist", ["keep it as it is", "that's fine as is", "no, that's it"])
+def test_a_mentee_who_insists_on_their_wording_has_it_kept(insist):
+    draft, steps = converse(["I want to get better at public speaking", insist])
+    assert draft.what == "I want to get better at public speaking" and "what" in draft.settled
+    assert steps[-1].kind == "ask" and steps[-1].slot == "measure"
+    reply = phrase(steps[-1], draft)
+    assert reply.startswith("Okay, we'll keep your wording.") and "isn't specific" not in reply
+
+
+def test_after_a_kept_wish_each_missing_part_is_still_asked_once():
+    draft, steps = converse(["I want to get better at public speaking", "keep it as it is", "3 talks",
+                             "by March 2027", "My manager gives me an hour a week", "I want to lead the team"])
+    assert [s.slot for s in steps[:-1]] == ["what", "measure", "deadline", "achievability", "relevance"]
+    assert steps[-1].kind == "propose"
+    assert draft.what == "I want to get better at public speaking" and draft.target == "3 talks"
+    assert statement(draft) == "Get better at public speaking (3 talks) by March 31, 2027."
+
+
+def test_a_bare_target_answering_what_exactly_keeps_the_wish():
+    draft, steps = converse(["I want to get better at public speaking", "maybe 3 talks"])
+    assert draft.what == "I want to get better at public speaking" and draft.target == "3 talks"
+    assert steps[-1].slot == "deadline" and criteria_status(draft)["Specific"]
+
+
+def test_a_qualifier_narrows_the_wish_instead_of_replacing_it():
+    draft, steps = converse(["I want to improve my leadership skills", "in our weekly planning meetings"])
+    assert draft.what == "I want to improve my leadership skills in our weekly planning meetings"
+    assert steps[-1].slot == "measure"
+
+
+@pytest.mark.parametrize("decline", ["skip", "I don't know", "no", "nothing really"])
+def test_declined_parts_are_not_asked_again_and_show_as_open(decline):
+    draft, steps = converse(["Read 6 books on people management by June 2027", decline, decline])
+    assert [s.slot for s in steps] == ["achievability", "relevance", None]
+    assert steps[-1].kind == "propose" and draft.achievability == "" and draft.relevance == ""
+    reply = phrase(steps[-1], draft)
+    assert "Okay, let's leave that out." in reply and "**Achievable:** (not given)" in reply
+    status = criteria_status(draft)
+    assert not status["Achievable"] and not status["Relevant"]
+    draft, steps = converse(["yes"], draft)
+    goal = to_goal(draft, "alex")
+    assert goal.achievability == "" and goal.deadline == date(2027, 6, 30)
+
+
+def test_a_put_off_deadline_comes_back_last_because_a_goal_needs_one():
+    draft, steps = converse(["Read 6 books on people management", "skip", "My lead lends me the books",
+                             "for my new team lead role"])
+    assert [s.slot for s in steps] == ["deadline", "achievability", "relevance", "deadline"]
+    assert phrase(steps[1], draft).startswith("Okay, we'll come back to the date at the end. What makes")
+    assert "I need an end date" in phrase(steps[-1], draft)
+    draft, steps = converse(["March"], draft)  # a bare month answers "by when?"
+    assert draft.deadline == date(2027, 3, 31) and steps[-1].kind == "propose"
+
+
+def test_an_unreadable_answer_gets_one_clarifying_retry_then_moves_on():
+    draft, steps = converse(["Read 6 books on people management by June 2027", "yes", "yes"])
+    assert [s.slot for s in steps] == ["achievability", "achievability", "relevance"]
+    assert steps[1].retry and "Or say \"skip\"" in phrase(steps[1], draft)
+    assert draft.achievability == ""  # "yes" is not what makes it achievable
+
+
+def test_other_news_first_is_no_failed_answer():
+    draft, _ = converse(["Give 3 talks at our all-hands meeting"])
+    draft, steps = converse(["My manager gives me an hour a week"], draft)
+    assert steps[-1].slot == "deadline" and not steps[-1].retry
+    assert phrase(steps[-1], draft).startswith("Got it: I've noted what makes it achievable. By when")
+
+
+def test_a_date_with_no_goal_in_it_is_not_taken_for_the_wish():
+    draft, steps = converse(["I'd like to do this by May 2027 because it matters for my promotion"])
+    assert draft.what == "" and draft.deadline == date(2027, 5, 31)
+    assert phrase(steps[-1], draft).startswith("Got it: I've noted why it matters and the deadline. What exactly")
+
+
+# -- corrections ---------------------------------------------------------------------------------
+def test_actually_make_it_march_moves_the_deadline():
+    draft, _ = converse(["Give 3 talks at our all-hands meeting"])
+    draft, steps = converse(["actually make it March"], draft)
+    assert draft.deadline == date(2027, 3, 31) and steps[-1].slot == "achievability"
+
+
+def test_a_corrected_target_updates_the_goals_own_words():
+    draft, _ = converse(["Give 3 talks at our all-hands meeting by June 2027"])
+    draft, _ = converse(["actually make it 4 talks"], draft)
+    assert draft.target == "4 talks" and draft.what == "Give 4 talks at our all-hands meeting by June 2027"
+    draft, _ = converse(["make it 5"], draft)  # a bare number keeps the unit
+    assert draft.target == "5 talks" and "Give 5 talks" in statement(draft)
+
+
+def test_a_changed_deadline_is_not_stated_twice():
+    draft, _ = converse(["Earn the PMP certification by October 2027 because I want to lead projects. "
+                         "My company pays for the course."])
+    draft, _ = converse(["change the deadline to May 2027"], draft)
+    assert statement(draft) == "Earn the PMP certification by May 31, 2027."
+
+
+def test_answers_to_achievability_or_relevance_change_nothing_else():
+    draft, _ = converse(["be more strategic", "keep it", "skip", "by June 2027"])
+    draft, _ = converse(["My manager will review my 2 plans each week with me"], draft)
+    assert draft.what == "be more strategic" and draft.target == ""
+    assert draft.achievability == "My manager will review my 2 plans each week with me"
+
+
+def test_a_time_without_a_day_is_asked_about_by_its_own_words():
+    draft, _ = converse(["Read 6 books on people management"])
+    draft, steps = converse(["next summer"], draft)
+    assert draft.deadline is None and steps[-1].retry
+    assert phrase(steps[-1], draft).startswith("When you say \"next summer\", which date do you mean?")
+    draft, steps = converse(["end of June 2027"], draft)
+    assert draft.deadline == date(2027, 6, 30) and steps[-1].slot == "achievability"
+
+
+def test_a_condition_answering_how_will_you_know_is_the_target_not_a_new_goal():
+    draft, steps = converse(["I want to improve my leadership skills", "keep it", "when my team says so"])
+    assert draft.what == "I want to improve my leadership skills" and draft.target == "when my team says so"
+    assert steps[-1].slot == "deadline"

@@ -142,3 +142,16 @@ def test_an_unusable_backend_answer_falls_back_to_the_offline_rules(tmp_path):
     reply = svc.prep_chat(alex, "I'd like to ask about career paths")
     assert reply.backend == "offline (fallback)" and "ValidationError" in reply.fallback_reason
     assert reply.draft.questions == ["I'd like to ask about career paths"]
+
+
+def test_a_win_told_when_asked_for_blockers_is_saved_as_a_win(svc):
+    alex = who(svc, "alex")
+    meeting = svc.schedule_meeting(alex, "alex", at(30))
+    _, replies = prep(svc, "alex", "about 30%", "skip", "No blockers, but I finally shipped the onboarding guide!",
+                      "skip", "skip", "yes")
+    assert replies[2].text.startswith("Noted: 1 win, no blockers.")
+    assert replies[-1].step.kind == "save"
+    agenda = svc.agenda(who(svc, "maria"), meeting.id)
+    assert agenda.wins == ["I finally shipped the onboarding guide!"] and agenda.blockers == []
+    assert [i.kind for i in agenda.items].count("blocker") == 0
+    assert any(i.kind == "wins" and "onboarding guide" in " ".join(i.details) for i in agenda.items)

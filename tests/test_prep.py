@@ -219,3 +219,106 @@ def test_writing_verbs_tick_a_milestone():
     draft, _ = start_prep(context())
     wrote = understand("I wrote the talk outline last week", draft, "goal:1")
     assert wrote.goals and wrote.goals[0].milestones_done, wrote
+
+
+# -- news told out of order lands in its own slot ------------------------------------------------
+def _at_blockers() -> Chat:
+    chat = Chat(context())
+    chat.script("skip", "skip", "skip", "skip", "skip")
+    assert chat.draft.asked == "blockers"
+    return chat
+
+
+@pytest.mark.parametrize("text, win", [
+    ("No blockers, but I finally shipped the onboarding guide!", "I finally shipped the onboarding guide!"),
+    ("Nothing really. Good news though: I passed the certification", "I passed the certification"),
+    ("no blockers, we launched the new site", "we launched the new site"),
+])
+def test_a_win_told_when_blockers_are_asked_is_a_win_and_blockers_are_none(text, win):
+    chat = _at_blockers()
+    step = chat.say(text)
+    assert chat.draft.wins == [win] and chat.draft.blockers == []
+    assert "blockers" in chat.draft.answered and step.slot == "questions"
+    assert chat.replies[-1].startswith("Noted: 1 win, no blockers.")
+
+
+@pytest.mark.parametrize("text", ["Nope. Thanks", "Not much, sorry", "No."])
+def test_a_plain_no_to_a_list_question_is_no_entry(text):
+    chat = _at_blockers()
+    chat.say(text)
+    assert chat.draft.blockers == [] and "blockers" in chat.draft.answered
+
+
+def test_a_no_with_more_to_say_keeps_the_rest():
+    chat = Chat(context())
+    chat.script("skip", "skip", "skip", "skip")
+    step = chat.say("No, waiting on legal")  # asked for wins
+    assert chat.draft.wins == [] and chat.draft.blockers == ["waiting on legal"]
+    assert "wins" in chat.draft.answered and step.slot == "questions"
+    chat = _at_blockers()
+    chat.say("No, but I'd like to ask about the promotion process")
+    assert chat.draft.blockers == [] and chat.draft.questions == ["I'd like to ask about the promotion process"]
+
+
+def test_a_win_after_not_really_drops_the_not_really():
+    chat = Chat(context())
+    chat.script("skip", "skip", "skip", "skip", "Not really, but my manager praised my demo")
+    assert chat.draft.wins == ["my manager praised my demo"]
+
+
+def test_no_blockers_while_an_action_is_asked_is_not_its_status():
+    chat = Chat(context())
+    chat.script("skip", "skip", "skip")
+    step = chat.say("no blockers")
+    assert chat.draft.status_for(8) is None and "blockers" in chat.draft.answered
+    assert step.slot == "action:8" and not step.retry  # the action item is still open
+
+
+def test_a_win_told_while_an_action_is_asked_is_a_win():
+    chat = Chat(context())
+    chat.script("skip", "skip", "skip")
+    step = chat.say("I presented at the all-hands")
+    assert chat.draft.wins == ["I presented at the all-hands"] and chat.draft.status_for(8) is None
+    assert step.slot == "action:8" and not step.retry
+
+
+def test_not_yet_with_a_reason_is_the_status_and_a_blocker():
+    chat = Chat(context())
+    chat.script("skip", "skip")
+    step = chat.say("Not yet, still waiting on Maria's reply")
+    assert chat.draft.status_for(7).status == "in_progress"
+    assert chat.draft.blockers == ["still waiting on Maria's reply"] and step.slot == "action:8"
+
+
+def test_a_denied_done_corrects_the_named_action_item():
+    chat = Chat(context())
+    chat.script("skip", "skip", "done")
+    assert chat.draft.status_for(7).status == "done"
+    chat.say("actually the CV isn't sent yet")  # while action 8 is asked
+    assert chat.draft.status_for(7).status == "in_progress" and chat.draft.status_for(8) is None
+
+
+def test_accomplishment_answering_wins_is_a_win_and_progress():
+    draft, _ = start_prep(context())
+    update = understand("I submitted the PyCon proposal yesterday", draft, "wins")
+    assert update.wins == ["I submitted the PyCon proposal yesterday"]
+    assert update.goals[0].milestones_done == ["Submit the PyCon proposal"]
+
+
+@pytest.mark.parametrize("expecting, text, field, expected", [
+    ("blockers", "I'm not happy with how the review went", "blockers", ["I'm not happy with how the review went"]),
+    ("questions", "Actually I do have a question: how do I get on the committee?", "questions",
+     ["how do I get on the committee?"]),
+    ("wants", "Bad news: the budget was cut", "blockers", ["the budget was cut"]),
+    ("confirm", "Thanks, that's all", "intent", "confirm"),
+])
+def test_labels_denials_and_courtesy_are_read(expecting, text, field, expected):
+    draft, _ = start_prep(context())
+    assert understand(text, draft, expecting).model_dump()[field] == expected
+
+
+def test_an_unreadable_message_at_the_agenda_says_so():
+    chat = Chat(context())
+    chat.say("that's all")
+    step = chat.say("purple monkey")
+    assert step.kind == "confirm" and chat.replies[-1].startswith("Sorry, I didn't catch a change there.")

@@ -4,10 +4,15 @@ One mentee turn = `advance(draft, update, today)`: the backend has already
 turned the mentee's words into a GoalUpdate; this module applies it and
 decides the next Step (ask one missing slot, propose, save, leave...).
 The next question is always the first slot still missing, so information
-volunteered early or out of order is never asked for again.
+volunteered early or out of order is never asked for again. Each slot is asked
+once: an answer the rules can't read gets one clarifying retry, and a slot the
+mentee declines ("skip") or keeps as worded ("keep it as it is") is settled and
+never asked again. Only the deadline is indispensable (a Goal needs a date): if
+put off, it comes back once everything else has been asked.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Literal
 
@@ -18,8 +23,8 @@ from assistant.models import Goal
 from assistant.smart import is_specific
 
 SLOTS: tuple[GoalSlot, ...] = ("what", "measure", "deadline", "achievability", "relevance")
-# After asking for a slot this often, the mentee's own words are accepted as they
-# are: a coach that loops on the same question loses the mentee.
+# An answer the rules could not read is asked about once more, then the slot is left
+# to the mentee: a coach that loops on the same question loses the mentee.
 MAX_TRIES = 2
 TEXT_FIELDS = ("what", "measure", "target", "baseline", "deadline_text", "achievability", "relevance")
 
@@ -34,23 +39,36 @@ class Step(BaseModel):
     filled: list[str] = Field(default_factory=list, description="Slots this turn filled or changed.")
     problem: str = Field("", description="Why a value was refused, e.g. 'deadline_past'.")
     question: str = Field("", description="The mentee's question, when kind is answer.")
+    settled: list[GoalSlot] = Field(default_factory=list, description="Slots kept as worded or declined this turn.")
+    retry: bool = Field(False, description="The previous answer to this slot could not be read.")
+
+
+def is_vague(draft: GoalDraft) -> bool:
+    """The wish names no concrete action or outcome, even together with its target."""
+    if not draft.what:
+        return False
+    target = draft.target or draft.measure
+    # "get better at public speaking" + "3 talks" is specific: a direction with a number to reach.
+    return not is_specific(f"{draft.what} ({target})" if target else draft.what)
+
+
+def _open(draft: GoalDraft, slot: GoalSlot) -> bool:
+    if slot == "what":
+        return not draft.what or (is_vague(draft) and "what" not in draft.settled)
+    if slot == "deadline":
+        return draft.deadline is None  # a Goal can't be saved without one
+    if slot in draft.settled:
+        return False
+    if slot == "measure":
+        return not (draft.measure or draft.target)
+    return not getattr(draft, slot)
 
 
 def missing(draft: GoalDraft) -> list[GoalSlot]:
     """Slots still needed, in the order the coach asks for them."""
-    gaps: list[GoalSlot] = []
-    vague = draft.what and not is_specific(draft.what)
-    if not draft.what or (vague and draft.tries.get("what", 0) < MAX_TRIES):
-        gaps.append("what")
-    if not (draft.measure or draft.target):
-        gaps.append("measure")
-    if draft.deadline is None:
-        gaps.append("deadline")
-    if not draft.achievability:
-        gaps.append("achievability")
-    if not draft.relevance:
-        gaps.append("relevance")
-    return gaps
+    gaps = [slot for slot in SLOTS if _open(draft, slot)]
+    # A deadline the mentee put off comes back last, once everything else has been asked.
+    return sorted(gaps, key=lambda slot: slot == "deadline" and slot in draft.settled)
 
 
 def apply(draft: GoalDraft, update: GoalUpdate, today: date) -> tuple[GoalDraft, list[str], str]:
@@ -74,7 +92,40 @@ def apply(draft: GoalDraft, update: GoalUpdate, today: date) -> tuple[GoalDraft,
     if update.milestones is not None:
         data["milestones"] = [m.model_dump() for m in update.milestones]
         filled.append("milestones")
+    if "what" not in filled:
+        _sync_what(data, draft, filled)
     return GoalDraft.model_validate(data), filled, problem
+
+
+def _sync_what(data: dict, old: GoalDraft, filled: list[str]) -> None:
+    """Keep the goal's own words in line with a corrected target or deadline.
+
+    "Give 3 talks" with the target changed to 4 must not still say 3, and a statement
+    that says "by June 2027" must not also end "by March 31, 2027".
+    """
+    if "target" in filled and old.target:
+        data["target"] = _like(data["target"], old.target)
+        if "measure" in filled:
+            data["measure"] = _like(data["measure"], old.target)
+        data["what"] = replace_phrase(data["what"], old.target, data["target"])
+    if "deadline" in filled and old.deadline_text:
+        data["what"] = replace_phrase(data["what"], old.deadline_text, "").strip(" ,;-") or data["what"]
+
+
+def _like(new: str, old: str) -> str:
+    """A bare number ("make it 4") takes the unit of the target it corrects ("3 talks" -> "4 talks")."""
+    number = re.search(r"\d+(?:[.,]\d+)?", old)
+    if re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", new) and number:
+        return old[:number.start()] + new.strip() + old[number.end():]
+    return new
+
+
+def replace_phrase(text: str, old: str, new: str) -> str:
+    """`text` with the first `old` (any case) replaced by `new`."""
+    at = text.lower().find(old.lower())
+    if at < 0:
+        return text
+    return re.sub(r"\s{2,}", " ", text[:at] + new + text[at + len(old):])
 
 
 def advance(draft: GoalDraft, update: GoalUpdate, today: date) -> tuple[GoalDraft, Step]:
@@ -85,7 +136,10 @@ def advance(draft: GoalDraft, update: GoalUpdate, today: date) -> tuple[GoalDraf
         fresh = GoalDraft(asked="what", tries={"what": 1})
         return fresh, Step(kind="restarted", slot="what")
     confirming = draft.stage == "confirming"
+    asked = None if confirming else draft.asked
+    challenged = asked == "what" and bool(draft.what)  # the question was about their own wording
     draft, filled, problem = apply(draft, update, today)
+    draft, settled = _settle(draft, asked, update, filled, challenged)
     gaps = missing(draft)
     if confirming and update.intent == "confirm" and not filled and not gaps:
         return draft.model_copy(update={"stage": "saved", "asked": None}), Step(kind="saved")
@@ -95,16 +149,52 @@ def advance(draft: GoalDraft, update: GoalUpdate, today: date) -> tuple[GoalDraf
         return draft, Step(kind="ask_change")
     if gaps:
         slot = gaps[0]
+        # Asked again only because the answer could not be read (not because other news came first).
+        retry = slot == asked and update.intent == "info" and not _news(filled) and not problem
         tries = {**draft.tries, slot: draft.tries.get(slot, 0) + 1}
         draft = draft.model_copy(update={"stage": "collecting", "asked": slot, "tries": tries})
-        return draft, Step(kind="ask", slot=slot, filled=filled, problem=problem)
+        return draft, Step(kind="ask", slot=slot, filled=filled, problem=problem, settled=settled, retry=retry)
     draft = draft.model_copy(update={"stage": "confirming", "asked": None})
-    return draft, Step(kind="propose", filled=filled, problem=problem)
+    return draft, Step(kind="propose", filled=filled, problem=problem, settled=settled)
+
+
+def _news(filled: list[str]) -> list[str]:
+    # Words for a deadline without its day ("next summer") still leave the deadline unanswered.
+    return [name for name in filled if name != "deadline_text"]
+
+
+def _settle(draft: GoalDraft, asked: GoalSlot | None, update: GoalUpdate, filled: list[str],
+            challenged: bool) -> tuple[GoalDraft, list[GoalSlot]]:
+    """Settle the slot just asked when the mentee answered it for good; returns the kept/declined ones.
+
+    Declined or kept as worded ("skip", "keep it as it is"), restated after the one question about
+    a vague wish, or still unreadable after the retry: in each case asking again would only repeat.
+    A new wish given any other way (after declining to give one, or as an edit) gets its one question.
+    """
+    if "what" in filled and not challenged and "what" in draft.settled:
+        draft = draft.model_copy(update={"settled": [s for s in draft.settled if s != "what"]})
+    if asked is None or asked in draft.settled or update.intent not in ("info", "skip"):
+        return draft, []
+    declined = update.intent == "skip" or (not _news(filled) and draft.tries.get(asked, 0) >= MAX_TRIES)
+    restated = challenged and "what" in filled
+    if not (declined or restated):
+        return draft, []
+    draft = draft.model_copy(update={"settled": [*draft.settled, asked]})
+    return draft, [asked] if declined else []
+
+
+# "I want to give 3 talks" is saved as "Give 3 talks": a goal states the action, not the wish.
+LEAD = re.compile(r"^\s*(?:i(?:'d| would| want| wish| hope| plan| aim| intend| need)(?: really)?(?: like| love)?"
+                  r"(?: to)?|my (?:main )?(?:goal|aim|objective) is(?: to)?)\s+(?=\w)", re.I)
+
+
+def _action(draft: GoalDraft) -> str:
+    return LEAD.sub("", draft.what.strip().rstrip("."), count=1)
 
 
 def statement(draft: GoalDraft) -> str:
     """The goal as one sentence, reusing the mentee's words where they already say it."""
-    text = draft.what.strip().rstrip(".")
+    text = _action(draft)
     low = text.lower()
     target = draft.target or draft.measure
     if target and target.lower() not in low and not _has_number(low):
@@ -115,7 +205,7 @@ def statement(draft: GoalDraft) -> str:
 
 
 def title(draft: GoalDraft) -> str:
-    words = draft.what.strip().rstrip(".").split()
+    words = _action(draft).split()
     short = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
     return short[:1].upper() + short[1:]
 
@@ -136,8 +226,11 @@ def _has_number(text: str) -> bool:
 
 
 def criteria_status(draft: GoalDraft) -> dict[str, bool]:
-    """Which SMART criteria the draft covers so far (the chat page colours them)."""
-    gaps = set(missing(draft))
-    return {"Specific": "what" not in gaps, "Measurable": "measure" not in gaps,
-            "Achievable": "achievability" not in gaps, "Relevant": "relevance" not in gaps,
-            "Time-bound": "deadline" not in gaps}
+    """Which SMART criteria the draft's content meets so far (the chat page colours them).
+
+    From what is there, not from what is still to be asked: a vague wish the mentee kept,
+    or a part they declined, is not asked again but isn't met either.
+    """
+    return {"Specific": bool(draft.what) and not is_vague(draft), "Measurable": bool(draft.measure or draft.target),
+            "Achievable": bool(draft.achievability), "Relevant": bool(draft.relevance),
+            "Time-bound": draft.deadline is not None}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from assistant.coach.flow import LEAD, is_vague, replace_phrase
 from assistant.coach.types import GoalDraft, GoalUpdate, TurnRequest, TurnResult
 from assistant.smart import deadline_phrase, find_measure, is_specific, parse_deadline
 
@@ -38,8 +39,23 @@ SUPPORT = re.compile(r"\b(my (manager|lead|boss|team lead|mentor)|budget|(\d+|an
                      r"i (have|'ve got|can (spend|set aside|dedicate|use|make))|with (the )?(help|support)|"
                      r"support from|access to|(company|employer|team|manager) (pays|will pay|covers|sponsors|funds)|"
                      r"paid by|covered by|sponsor\w*|(is|are|has) agreed|constraint|resources?|time (each|every|per))\b", _I)
+FILLER = set("maybe about around roughly say like probably perhaps i think guess so well um let's make it".split())
+PLACEHOLDER = set("do this it that get done achieve finish complete reach the my goal one something".split())
+CONDITION = re.compile(r"^\W*(?:when|whenever|once|if|after|until|as soon as)\s", _I)
+QUALIFIER = re.compile(r"^\W*(?:for|with|in|at|on|to|by|through|during|within|across|among|around|about)\s", _I)
 BASELINE = re.compile(r"\b(currently|right now|at the moment|so far|today i|at present|from (\d+|zero|none))\b", _I)
-SKIPPY = re.compile(r"^\W*(i don'?t know|not sure|no idea|dunno|skip|pass|n/?a|none)\W*$", _I)
+SKIPPY = re.compile(r"^\W*(i (really )?don'?t know|not sure|no idea|dunno|skip( (it|this|that))?|pass|n/?a|none|"
+                    r"no|nope|nah|nothing( really)?|not really|no thanks)\W*$", _I)
+# The mentee insists on what they said: "keep it as it is", "that's fine as is", "no, that's it".
+KEEP = re.compile(r"^\W*(?:(?:no|nah|nope)\W+)?(?:(?:just |please )?(?:keep|leave) (?:it|that|this|my (?:goal|wording))"
+                  r"(?: (?:as (?:it is|is)|like (?:that|this)|unchanged))?|"
+                  r"(?:it'?s|that'?s|this is) (?:fine|good|ok(?:ay)?)(?: as (?:it is|is))?|(?:that'?s|this is) it|"
+                  r"as (?:it is|is)|i'?m happy with (?:it|that|this)|i'?ll keep it)\W*(?:please|thanks)?\W*$", _I)
+AFFIRM = re.compile(r"^\W*(yes|yep|yeah|yup|ok(ay)?|sure|right|fine|hmm+)\W*$", _I)
+# A correction without the slot's name: "actually make it March", "change it to 4 talks", "let's say June".
+CORRECT = re.compile(r"^\W*(?:(?:actually|sorry|oh|no|wait|hmm+)\W+)*(?:(?:let'?s |can we |could you |please )?"
+                     r"(?:make|change|set|move|push|switch|update) (?:it|that)(?: to| into)?|let'?s say|make that|"
+                     r"rather|more like)\s+(.+)$", _I | re.S)
 
 
 class OfflineBackend:
@@ -72,29 +88,78 @@ def understand(text: str, draft: GoalDraft, expecting: str | None, today: date) 
         return GoalUpdate(intent="question", question=text)
     if draft.stage == "confirming" and REJECT.match(text) and len(text.split()) <= 3:
         return GoalUpdate(intent="reject")
+    fix = CORRECT.match(text) if draft.what else None  # nothing to correct before the goal is there
+    if fix and len(fix.group(1).split()) <= 5 and (update := _correction(fix.group(1).strip(" ."), today)):
+        return update
+    if draft.stage == "collecting" and expecting:
+        if SKIPPY.match(text) or KEEP.match(text):
+            return GoalUpdate(intent="skip")  # declined, or kept as worded: not asked again
+        if AFFIRM.match(text):
+            return GoalUpdate()  # "yes" to an open question says nothing: it is asked once more
     return _info(text, draft, expecting, today)
 
 
 def _edit(slot: str, value: str, today: date) -> GoalUpdate:
     if slot == "deadline":
-        return GoalUpdate(deadline=parse_deadline(value, today) or parse_deadline("by " + value, today),
-                          deadline_text=value)
+        return GoalUpdate(deadline=_read_date(value, today), deadline_text=value)
     if slot == "measure":
         return GoalUpdate(measure=value, target=value)
     return GoalUpdate(**{slot: value})
 
 
-def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> GoalUpdate:
+def _correction(value: str, today: date) -> GoalUpdate | None:
+    """The slot a bare correction is about, told by its value: a date, a number or a result."""
     fields: dict = {}
-    deadline = parse_deadline(text, today)
+    if (deadline := _read_date(value, today)):
+        fields.update(deadline=deadline, deadline_text=deadline_phrase(value) or value)
+    if (measure := find_measure(value)):
+        fields["target"] = measure
+    return GoalUpdate(**fields) if fields else None
+
+
+def _read_date(text: str, today: date) -> date | None:
+    # A bare "March" or "Q2" answering "by when?" means "by March".
+    return parse_deadline(text, today) or (parse_deadline("by " + text, today) if len(text.split()) <= 4 else None)
+
+
+def _deadline(text: str, draft: GoalDraft, expecting: str | None, today: date) -> dict:
+    deadline = parse_deadline(text, today) or (_read_date(text, today) if expecting == "deadline" else None)
     # Once a deadline is set, only an explicit edit changes it: "I can use Friday afternoons"
     # is about time to work on the goal, not a new deadline.
     if deadline and (draft.deadline is None or expecting == "deadline"):
-        fields["deadline"] = deadline
-        fields["deadline_text"] = deadline_phrase(text) or ""
-    measure = find_measure(text)
+        return {"deadline": deadline, "deadline_text": deadline_phrase(text) or deadline_phrase("by " + text) or ""}
+    if expecting == "deadline" and (phrase := deadline_phrase(text)):
+        return {"deadline_text": phrase}  # "next summer": a time, but which day? The retry asks.
+    return {}
+
+
+def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> GoalUpdate:
+    fields = _deadline(text, draft, expecting, today)
+    if expecting in ("relevance", "achievability"):
+        # The whole answer, in their words: a number in "top 3 of the team" is no new target.
+        return GoalUpdate(**fields, **{expecting: text})
+    core, why_parts, support = _split(text, draft)
+    # The measure comes from what the goal says, not from "I have 2 hours a week" (that is support).
+    measure = find_measure(core) or (None if support else find_measure(text))
     if measure:
         fields["target"] = measure
+    if why_parts:
+        fields["relevance"] = " ".join(why_parts)
+    if support and expecting != "what":
+        fields["achievability"] = " ".join(support)
+    elif support:
+        core = " ".join(filter(None, [core, *support]))
+    if BASELINE.search(text):
+        fields["baseline"] = next(s for s in re.split(r"(?<=[.!;])\s+", text) if BASELINE.search(s))
+    if (what := _new_what(core, measure, draft, expecting)) and not _placeholder(what, fields.get("deadline_text")):
+        fields["what"] = what
+    if expecting == "measure" and not fields and not deadline_phrase(text):
+        fields["target"] = text  # their own words for "done", when nothing countable was given
+    return GoalUpdate(**fields)
+
+
+def _split(text: str, draft: GoalDraft) -> tuple[str, list[str], list[str]]:
+    """The goal's own words, the reasons given, and the sentences about support or time."""
     core_parts, why_parts, support = [], [], []
     for sentence in re.split(r"(?<=[.!;])\s+", text):
         why = WHY.search(sentence)
@@ -105,25 +170,7 @@ def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> Go
             support.append(sentence)
         elif sentence:
             core_parts.append(sentence)
-    core = " ".join(core_parts)
-    if why_parts:
-        fields["relevance"] = " ".join(why_parts)
-    if expecting == "relevance" and not SKIPPY.match(text):
-        fields["relevance"] = text
-    if expecting == "achievability" and not SKIPPY.match(text):
-        fields["achievability"] = text
-    elif support and expecting != "what":
-        fields["achievability"] = " ".join(support)
-    elif support:
-        core = " ".join(filter(None, [core, *support]))
-    if BASELINE.search(text):
-        fields["baseline"] = next(s for s in re.split(r"(?<=[.!;])\s+", text) if BASELINE.search(s))
-    if _wants_what(core, draft, expecting):
-        fields["what"] = core
-    if expecting == "measure" and "target" not in fields and not SKIPPY.match(text):
-        if draft.tries.get("measure", 0) >= 2 or any(c.isdigit() for c in text):
-            fields["target"] = text
-    return GoalUpdate(**fields)
+    return " ".join(core_parts), why_parts, support
 
 
 def is_specific_goal_sentence(sentence: str, draft: GoalDraft) -> bool:
@@ -131,10 +178,26 @@ def is_specific_goal_sentence(sentence: str, draft: GoalDraft) -> bool:
     return not draft.what and is_specific(sentence) and bool(find_measure(sentence))
 
 
-def _wants_what(core: str, draft: GoalDraft, expecting: str | None) -> bool:
+def _new_what(core: str, measure: str | None, draft: GoalDraft, expecting: str | None) -> str | None:
+    """The goal statement this turn gives, if any."""
     if not core or len(core.split()) < 2 or SKIPPY.match(core):
-        return False
+        return None
+    if draft.what and measure and _only(replace_phrase(core, measure, ""), FILLER):
+        return None  # "3 talks" answering "what exactly?" is the target of the wish, not a new goal
+    if expecting == "what" and draft.what and QUALIFIER.match(core):
+        return f"{draft.what.rstrip(' .')} {core}"  # "... in our planning meetings" narrows the wish
     if expecting == "what" or not draft.what:
-        return expecting in (None, "what") or is_specific(core)
-    # A specific statement replaces a vague wish, whatever was asked.
-    return not is_specific(draft.what) and is_specific(core)
+        return core if expecting in (None, "what") or is_specific(core) else None
+    # A specific statement replaces a vague wish, whatever was asked; "when my team says so"
+    # answering "how will you know?" is a condition for success, not a new goal.
+    return core if is_vague(draft) and is_specific(core) and not CONDITION.match(core) else None
+
+
+def _placeholder(what: str, deadline_text: str | None) -> bool:
+    """ "I'd like to do this by May 2027" has a date but no goal in it yet."""
+    rest = replace_phrase(what, deadline_text, "") if deadline_text else what
+    return _only(LEAD.sub("", rest, count=1), PLACEHOLDER)
+
+
+def _only(text: str, words: set[str]) -> bool:
+    return set(re.findall(r"[a-z']+", text.lower())) <= words

@@ -110,9 +110,9 @@ def _agenda(draft: PrepDraft, ctx: PrepContext):
     return build_agenda(draft, ctx.goals, ctx.meeting, ctx.open_actions)
 
 
-def _confirm(draft: PrepDraft, ctx: PrepContext, noted: list[str]) -> tuple[PrepDraft, Step]:
+def _confirm(draft: PrepDraft, ctx: PrepContext, noted: list[str], retry: bool = False) -> tuple[PrepDraft, Step]:
     draft.stage, draft.asked, draft.retries = "confirming", "confirm", 0
-    return draft, Step(kind="confirm", agenda=_agenda(draft, ctx), mentor=draft.mentor, noted=noted)
+    return draft, Step(kind="confirm", agenda=_agenda(draft, ctx), mentor=draft.mentor, noted=noted, retry=retry)
 
 
 def _ask(draft: PrepDraft, slot: str, noted: list[str], todo: list[str], retry: bool = False) -> Step:
@@ -159,7 +159,8 @@ def prep_turn(draft: PrepDraft, update: PrepUpdate, ctx: PrepContext) -> tuple[P
         if update.intent == "reject" and update.is_empty():
             draft.asked = "change"
             return draft, Step(kind="change", mentor=draft.mentor, noted=noted)
-        return _confirm(draft, ctx, noted)
+        # Showing the same agenda without a word would look as if the message had been taken.
+        return _confirm(draft, ctx, noted, retry=update.intent == "info" and update.is_empty())
     if update.intent == "finish":
         return _confirm(draft, ctx, noted)
     if update.intent == "skip" and draft.asked and not is_filled(draft, draft.asked):
@@ -229,6 +230,9 @@ def phrase(step: Step) -> str:
             parts.append("You can skip any question, or say \u201cdone\u201d to see the agenda early.")
         return " ".join(parts)
     if step.kind == "confirm":
+        if step.retry:
+            parts.append("Sorry, I didn't catch a change there. Add a blocker, question or wish "
+                         "(e.g. \u201cadd a question: ...\u201d).")
         return "\n".join([" ".join(parts), *_agenda_lines(step),
                           "Shall I save it? Say yes, or tell me what to add or change."]).strip()
     parts.append({

@@ -18,11 +18,25 @@ ASK = {
 }
 VAGUE_WHAT = ("\"{what}\" is a good direction, but it isn't specific yet. What would you concretely do, "
               "and with or for whom? For example: give a talk, finish a named course, lead a project.")
+DATE_EXAMPLES = "Try \"by March 31, 2027\", \"in April 2027\", \"within 6 weeks\" or \"by the end of Q2 2027\"."
+# Asked once more only when the answer could not be read; each says how to move on instead.
 RETRY = {
-    "deadline": "I couldn't read a date in that. Try \"by March 31, 2027\", \"in April 2027\", "
-                "\"within 6 weeks\" or \"by the end of Q2 2027\".",
-    "measure": "I didn't find something countable yet. What number or result would tell you it's done?",
+    "what": "Could you put it in one sentence: what will you do, and with or for whom? Or say \"keep it\" "
+            "and we'll go with your wording.",
+    "deadline": "I couldn't read a date in that. " + DATE_EXAMPLES,
+    "measure": "I didn't find something countable yet. What number or result would tell you it's done? "
+               "Or say \"skip\".",
+    "achievability": "Could you say a little more: what time, support or resources will you put into it? "
+                     "Or say \"skip\".",
+    "relevance": "In a few words, why does this matter to you? Or say \"skip\".",
 }
+# A slot the mentee put off that a goal can't do without.
+REQUIRED = {
+    "what": "I need at least a rough idea of the goal to help. What would you like to work on?",
+    "deadline": "One last thing: I need an end date to save the goal, even a rough one you can change later, "
+                "e.g. \"in 3 months\" or \"by June 30, 2027\". You can also say \"later\" and come back.",
+}
+KEPT = {"what": "Okay, we'll keep your wording. ", "deadline": "Okay, we'll come back to the date at the end. "}
 PROBLEMS = {"deadline_past": "That date has already passed, so I kept the deadline open. "}
 ACK = {"what": "the goal", "measure": "how it's measured", "target": "the target",
        "deadline": "the deadline", "achievability": "what makes it achievable",
@@ -42,7 +56,10 @@ def phrase(step: Step, draft: GoalDraft, tip: Citation | None = None) -> str:
         "ask": lambda: _ask(step, draft),
         "answer": lambda: _ask(step, draft) if step.slot else "Anything else you'd like to change before saving?",
     }[step.kind]()
-    prefix = _ack(step) + PROBLEMS.get(step.problem, "")
+    # A declined slot asked again at once (a goal needs it) is explained by REQUIRED instead.
+    kept = [slot for slot in step.settled if slot != step.slot][:1]
+    prefix = _ack(step) + "".join(KEPT.get(slot, "Okay, let's leave that out. ") for slot in kept)
+    prefix += PROBLEMS.get(step.problem, "")
     text = prefix + body
     if tip and step.kind in ("ask", "answer"):
         text += f"\n\n> Tip from *{tip.label()}*: {_snippet(_body(tip))}"
@@ -60,35 +77,47 @@ def answer_question(question: str, passages: list[Citation]) -> str:
 
 def _ask(step: Step, draft: GoalDraft) -> str:
     slot = step.slot or "what"
+    if slot in draft.settled and slot in REQUIRED:
+        return REQUIRED[slot]
+    if step.retry and slot == "deadline" and draft.deadline_text and draft.deadline is None:
+        return f"When you say \"{draft.deadline_text}\", which date do you mean? " + DATE_EXAMPLES
+    if step.retry:
+        return RETRY[slot]
     if slot == "what" and draft.what:
         return VAGUE_WHAT.format(what=draft.what.rstrip("."))
-    if draft.tries.get(slot, 0) > 1 and slot in RETRY:
-        return RETRY[slot]
     return ASK[slot]
 
 
 def _ack(step: Step) -> str:
-    names = [ACK[f] for f in step.filled if f in ACK and f != "deadline_text"]
+    # While the goal itself is asked for, a wish that isn't specific yet is nothing to confirm.
+    skip = {"deadline_text", "what"} if step.slot == "what" else {"deadline_text"}
+    names = list(dict.fromkeys(ACK[f] for f in step.filled if f in ACK and f not in skip))
     if step.kind not in ("ask", "propose") or not names:
         return ""
-    if step.slot == "what":  # a wish that isn't specific yet: nothing to confirm
-        return ""
-    names = list(dict.fromkeys(names))
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"Got it: I've noted {joined}. "
 
 
+OPEN = "(not given)"  # a part the mentee declined: shown, so the proposal never pretends it is there
+# How to fill in an open part before saving (the EDIT phrasings the rules understand).
+FILL_IN = {"measure": "change the target to 3 talks", "achievability": "change the support to 2 hours a week",
+           "relevance": "change the reason to getting ready for a lead role"}
+
+
 def _propose(draft: GoalDraft) -> str:
+    values = {"measure": draft.target or draft.measure, "achievability": draft.achievability,
+              "relevance": draft.relevance}
     lines = ["Here's your SMART goal:", "", f"**{statement(draft)}**", "",
-             f"- **Specific:** {draft.what}",
-             f"- **Measurable:** {draft.target or draft.measure}"]
+             f"- **Specific:** {draft.what}", f"- **Measurable:** {values['measure'] or OPEN}"]
     if draft.baseline:
         lines.append(f"- **Starting point:** {draft.baseline}")
-    lines += [f"- **Achievable:** {draft.achievability}",
-              f"- **Relevant:** {draft.relevance}",
+    lines += [f"- **Achievable:** {values['achievability'] or OPEN}", f"- **Relevant:** {values['relevance'] or OPEN}",
               f"- **Time-bound:** {draft.deadline:%B} {draft.deadline.day}, {draft.deadline.year}" if draft.deadline else "",
-              "", "Shall I save it? Say \"yes\" to save, or tell me what to change."]
-    return "\n".join(line for line in lines if line is not None)
+              ""]
+    if (open_parts := [slot for slot, value in values.items() if not value]):
+        lines.append(f"You can still fill in an open part, e.g. \"{FILL_IN[open_parts[0]]}\".")
+    lines.append("Shall I save it? Say \"yes\" to save, or tell me what to change.")
+    return "\n".join(lines)
 
 
 def _body(passage: Citation) -> str:

@@ -35,6 +35,8 @@ class GoalDraft(_Strict):
     stage: Literal["collecting", "confirming", "saved", "left"] = "collecting"
     asked: GoalSlot | None = Field(None, description="The slot the last reply asked for.")
     tries: dict[str, int] = Field(default_factory=dict, description="How often each slot was asked.")
+    settled: list[GoalSlot] = Field(default_factory=list, description=(
+        "Slots the mentee kept as they are or declined: never asked again (a missing deadline comes back last)."))
     saved_goal_id: int | None = None
 
 
