@@ -44,11 +44,8 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
     """Mixin of Service: needs self.deps and AdminService.user."""
 
     # --- the program's clock ------------------------------------------------
-    def _show_time(self, instant: datetime) -> str:
-        """A stored (UTC) time as people read it: on the program's clock, with its zone."""
-        return show(instant, self.deps.settings.tz)
-
     def _day(self, instant: datetime) -> date:
+        """The day of a stored (UTC) time on the program's clock: what "today" is compared with."""
         return local_day(instant, self.deps.settings.tz)
 
     # --- access -----------------------------------------------------------
@@ -86,7 +83,7 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
             raise ValueError("That date is in the past; pick a date from today on.")
         for other in store.list_meetings(mentee=mentee, status="scheduled"):
             if other.starts_at < meeting.ends_at and meeting.starts_at < other.ends_at:
-                raise ValueError(f"That overlaps the meeting on {self._show_time(other.starts_at)}.")
+                raise ValueError(f"That overlaps the meeting on {show(other.starts_at, self.deps.settings.tz)}.")
         return self._visible(actor, store.add_meeting(meeting))
 
     def cancel_meeting(self, actor: User, meeting_id: int) -> Meeting:
