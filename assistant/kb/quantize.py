@@ -89,13 +89,17 @@ def _build(source: Path, target: Path) -> None:
 
 
 
-@contextlib.contextmanager
-def _without_preprocessing_advice():
+class _NoPreprocessingAdvice(logging.Filter):
     """quantize_dynamic logs advice meant for image models on the root logger; a user running
     `waypoint init` would read it as a problem. The compact graph needs no pre-processing."""
-    advice = logging.Filter()
-    advice.filter = lambda record: "pre-processing before quantization" not in record.getMessage()
-    root = logging.getLogger()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _without_preprocessing_advice():
+    advice, root = _NoPreprocessingAdvice(), logging.getLogger()
     root.addFilter(advice)
     try:
         yield
