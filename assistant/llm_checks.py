@@ -2,9 +2,11 @@
 
 Pydantic checks the *shape* of a model's answer; these check that it is
 *grounded*: values come from what the mentee (or, when they agree to it, the
-coach's last message) said; "quit"/"restart" need words that say so; "confirm"
-and "reject" only make sense while a proposal is on the table. Each problem is
-phrased for the model, which gets one corrective retry (instructor-style).
+coach's last message) said; "quit"/"restart"/"skip" need words that say so (a
+skipped slot is never asked again); "confirm" and "reject" only make sense while
+a proposal is on the table. Each problem is phrased for the model, which gets
+one corrective retry (instructor-style). Messages are read with curly quotes
+made straight, as the offline rules read them.
 
 `reconcile` then lets the offline rules fill what the model left empty, so the
 LLM backend never understands less than the offline engine: a tiny local model
@@ -19,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from assistant.coach.text import plain
 from assistant.coach.types import TurnRequest
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -44,6 +47,10 @@ CUES = {
                           r"afresh|redo|begin)\b", re.IGNORECASE),
     "finish": re.compile(r"\b(done|finish|finished|that'?s (all|it)|nothing (else|more)|enough|wrap|show|agenda|"
                          r"ready|stop)\b", re.IGNORECASE),
+    # Declining ("skip", "no idea") or keeping an answer as it is ("keep it as it is", "that's fine as is"):
+    # the flow then never asks that slot again, so a content answer must not pass for one.
+    "skip": re.compile(r"\b(skip|pass|next|no|not|none|nothing|nope|nah|n/?a|don'?t|dunno|unsure|rather|"
+                       r"keep|leave|fine|as is|happy|unchanged|same|whatever|ok|okay|good|enough)\b", re.IGNORECASE),
 }
 PROPOSAL_ONLY = ("confirm", "reject")
 _ID_LISTS = {"goal_id": "goals", "action_id": "actions"}
@@ -103,7 +110,7 @@ def check_turn(turn: BaseModel, req: TurnRequest) -> list[str]:
 
 def _check_intent(update: BaseModel, req: TurnRequest) -> list[str]:
     intent = getattr(update, "intent", "info")
-    if intent in CUES and not CUES[intent].search(req.text):
+    if intent in CUES and not CUES[intent].search(plain(req.text)):
         return [f"update.intent: {intent!r} but the message does not say so; use \"info\""]
     if intent in PROPOSAL_ONLY and req.draft.get("stage") != "confirming":
         return [f"update.intent: {intent!r} is only for answering a proposed goal, and none is proposed; "
@@ -157,14 +164,19 @@ def is_empty(update: dict) -> bool:
 def reconcile(model: dict, offline: dict, draft: dict) -> dict:
     """The model's update, with the offline reading filling what both the model and the draft lack.
 
-    An empty model update (nothing understood) is replaced by the offline one
-    whole, intent included: "yes" to a proposal is then still a confirmation.
+    An empty model update (nothing understood, or only values the draft already
+    holds) is replaced by the offline one whole, intent included: "yes" to a
+    proposal is then still a confirmation, and "keep it as it is" answered by
+    repeating the draft's wording is still the mentee keeping it (skip).
     Values the draft already holds are never changed by the floor (the model
-    was told to leave them alone). When both read a deadline in this message,
-    the parser's date wins: date arithmetic is where small models slip.
+    was told to leave them alone), and a question the mentee declined ("skip")
+    is not answered for them. When both read a deadline in this message, the
+    parser's date wins: date arithmetic is where small models slip.
     """
-    if is_empty(model):
+    if is_empty({key: value for key, value in model.items() if key == "intent" or value != draft.get(key)}):
         return dict(offline)
+    if model.get("intent") == "skip":
+        return dict(model)  # "I'd rather not put a number on it" is no target, whatever the rules read in it
     merged = dict(model)
     for key, value in offline.items():
         if key == "intent" or _blank(value) or not _blank(merged.get(key)) or not _blank(draft.get(key)):

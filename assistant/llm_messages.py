@@ -25,8 +25,9 @@ CHARS_PER_TOKEN = 3.5
 PROMPT_TOKEN_BUDGET = 2800  # target is <= 3k per call; leave room for the retry turn
 MAX_PASSAGES = 3
 PASSAGE_CHARS = 700
-HISTORY_MESSAGES = 6
-HISTORY_CHARS = 300
+HISTORY_MESSAGES = 4  # two exchanges: the draft holds what was said before
+HISTORY_CHARS = 300  # the coach's last message: the question this message answers
+OLDER_CHARS = 160  # messages before it: context only, the draft holds what they settled
 
 _SECTION_TAGS = re.compile(
     r"<\s*/?\s*(guidelines|passage|draft|recent_messages|mentee_message)\b[^>]*>", re.IGNORECASE)
@@ -63,15 +64,16 @@ def guidelines_section(passages: list[Citation]) -> str:
 
 def history_section(history: list[dict]) -> str:
     lines = []
-    for message in history:
+    for number, message in enumerate(history, start=1):
         who = "mentee" if message.get("role") == "user" else "coach"
-        lines.append(f"{who}: {neutralise(_clip(str(message.get('text', '')), HISTORY_CHARS))}")
+        limit = HISTORY_CHARS if number == len(history) else OLDER_CHARS
+        lines.append(f"{who}: {neutralise(_clip(str(message.get('text', '')), limit))}")
     return "\n".join(lines) or "(this is the first message)"
 
 
-def draft_section(draft: dict) -> str:
-    """Only the filled fields: empty ones cost tokens and say nothing."""
-    filled = {k: v for k, v in draft.items() if v not in (None, "", [], {})}
+def draft_section(draft: dict, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """Only the filled fields: empty ones, and the flow's bookkeeping (`hidden`), cost tokens and say nothing."""
+    filled = {k: v for k, v in draft.items() if v not in (None, "", [], {}) and k not in hidden}
     return neutralise(json.dumps(filled, ensure_ascii=False, default=str)) if filled else "{}"
 
 
@@ -124,10 +126,18 @@ def build_prompt(req: TurnRequest, kind: TurnKind, extra_tokens: int = 0) -> Tur
 def _user(req: TurnRequest, kind: TurnKind, history: list[dict], passages: list[Citation],
           message_chars: int) -> str:
     return prompts.render("turn_user", {
-        "draft": draft_section(req.draft),
-        "expecting": req.expecting or "nothing yet",
+        "draft": draft_section(req.draft, kind.hidden),
+        "expecting": _expecting(req),
         "missing": ", ".join(kind.missing(req.draft)) or "nothing",
+        "settled": ", ".join(kind.settled(req.draft)) or "none",
         "history": history_section(history),
         "guidelines": guidelines_section(passages),
         "message": neutralise(req.text[:message_chars]),
     })
+
+
+def _expecting(req: TurnRequest) -> str:
+    if req.expecting:
+        return req.expecting
+    # A proposed goal asks no slot: the mentee confirms, rejects or changes it.
+    return "the proposed goal" if req.draft.get("stage") == "confirming" else "nothing yet"

@@ -31,6 +31,8 @@ class TurnKind:
     hints: dict[str, str]  # descriptions for update fields that have none
     missing: Callable[[dict], list[str]]  # slots still empty in a serialised draft, in asking order
     wire: dict  # the function schema sent to the server (see wire_schema)
+    settled: Callable[[dict], list[str]]  # slots declined or kept as they are: never asked again
+    hidden: frozenset[str]  # the flow's bookkeeping in the draft: shown on lines of their own, or not at all
 
 
 _REGISTRY: dict[str, TurnKind] = {}
@@ -64,17 +66,27 @@ def wire_schema(model: type[BaseModel]) -> dict:
         if isinstance(node, list):
             return [clean(v) for v in node]
         return node
-    return {"name": model.__name__, "description": (model.__doc__ or "").strip(),
-            "parameters": clean(model.model_json_schema())}
+    description = (model.__doc__ or "").strip()
+    parameters = clean(model.model_json_schema())
+    if parameters.get("description") == description:
+        del parameters["description"]  # the function's own description already says it
+    return {"name": model.__name__, "description": description, "parameters": parameters}
 
 
 def register_kind(kind: str, update: type[BaseModel], slots: tuple[str, ...], prompt: str,
                   hints: dict[str, str] | None = None, asks_literal: bool = True,
-                  missing: Callable[[dict], list[str]] | None = None) -> TurnKind:
-    """Register (or replace) a conversation kind; the prep module may call this itself."""
+                  missing: Callable[[dict], list[str]] | None = None, settled: str | None = None,
+                  hidden: tuple[str, ...] = ()) -> TurnKind:
+    """Register (or replace) a conversation kind; the prep module may call this itself.
+
+    `settled` names the draft's list of slots the mentee declined or kept (never asked again);
+    `hidden` the other bookkeeping keys of the draft the model needn't see.
+    """
     schema = turn_schema(f"{kind.capitalize()}Turn", update, tuple(slots), asks_literal)
     empty = missing or (lambda draft: [s for s in slots if not draft.get(s)])
-    entry = TurnKind(update, tuple(slots), schema, prompt, dict(hints or {}), empty, wire_schema(schema))
+    done = (lambda draft: list(draft.get(settled) or [])) if settled else (lambda draft: [])
+    entry = TurnKind(update, tuple(slots), schema, prompt, dict(hints or {}), empty, wire_schema(schema), done,
+                     frozenset({*hidden, *([settled] if settled else [])}))
     _REGISTRY[kind] = entry
     return entry
 
@@ -94,7 +106,7 @@ def _load_prep() -> TurnKind | None:
             continue
         slots = ("goal:<id>", "action:<id>", *getattr(module, "LIST_SLOTS", ()))
         return register_kind("prep", update, slots, "prep_system", asks_literal=False,
-                             missing=_prep_missing)
+                             missing=_prep_missing, settled="answered", hidden=("stage", "asked", "retries"))
     return None
 
 
@@ -112,13 +124,13 @@ def describe_fields(model: type[BaseModel], hints: dict[str, str] | None = None,
     only uses it as a grammar), so the system prompt carries this instead.
     """
     lines = []
-    for name, field in model.model_fields.items():
-        kind = _type_name(field.annotation)
-        text = field.description or (hints or {}).get(name, "")
+    for name, info in model.model_fields.items():
+        nested = _nested_model(info.annotation) if name == "update" else None
+        kind = "object" if nested is not None else _type_name(info.annotation)  # its fields follow
+        text = info.description or (hints or {}).get(name, "")
         desc = f": {text}" if text else ""
         lines.append(f"{indent}- {name} ({kind}){desc}")
-        nested = _nested_model(field.annotation)
-        if nested is not None and name == "update":
+        if nested is not None:
             lines.append(describe_fields(nested, hints, indent + "  "))
     return "\n".join(lines)
 
@@ -172,4 +184,4 @@ def _prep_missing(draft: dict) -> list[str]:
 
 register_kind("goal", GoalUpdate, tuple(get_args(GoalSlot)), "goal_system",
               hints={name: f.description for name, f in GoalDraft.model_fields.items() if f.description},
-              missing=_goal_missing)
+              missing=_goal_missing, settled="settled", hidden=("stage", "asked", "tries", "saved_goal_id"))

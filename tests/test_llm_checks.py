@@ -60,6 +60,10 @@ def test_repeating_a_draft_value_is_harmless():
     ("confirm", "go for it", "confirming", True),
     ("confirm", "go for it", "collecting", False),
     ("reject", "hmm, not like that", "collecting", False),
+    ("skip", "keep it as it is", "collecting", True),
+    ("skip", "that\u2019s fine as is", "collecting", True),  # a curly apostrophe reads like a straight one
+    ("skip", "I'd rather not put a number on it", "collecting", True),
+    ("skip", "I want to lead the team one day", "collecting", False),  # an answer: declining it would lose it
 ])
 def test_control_intents_need_words_or_a_proposal(intent, text, stage, ok):
     found = problems(turn({"intent": intent}), text, draft={"stage": stage})
@@ -90,6 +94,16 @@ def test_reconcile_fills_only_what_model_and_draft_both_lack():
 
 def test_reconcile_takes_the_offline_reading_when_the_model_understood_nothing():
     assert reconcile({"intent": "info"}, {"intent": "confirm"}, draft={}) == {"intent": "confirm"}
+
+
+def test_reconcile_reads_an_update_that_only_repeats_the_draft_as_nothing_understood():
+    draft = {"what": "I want to get better at public speaking"}
+    assert reconcile({"intent": "info", **draft}, {"intent": "skip"}, draft=draft) == {"intent": "skip"}
+
+
+def test_reconcile_does_not_answer_a_declined_question():
+    merged = reconcile({"intent": "skip"}, {"intent": "info", "target": "I'd rather not put a number on it"}, draft={})
+    assert merged == {"intent": "skip"}
 
 
 def test_reconcile_prefers_the_parsers_date_when_both_read_one():

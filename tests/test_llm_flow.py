@@ -92,3 +92,105 @@ def test_a_turn_the_model_fails_is_answered_offline_and_the_goal_still_saves(ser
     assert [m.text for m in conversation.messages if m.role == "user"] == [text for text, _ in lines]
     coach = [m.backend for m in conversation.messages if m.role == "assistant"]
     assert coach == [c.backend for c in chats] and coach[1] == FALLBACK_NAME
+
+
+# -- asked once, never twice; corrections (the flow's conventions, with the model understanding) ---------
+WISH = "I want to get better at public speaking"
+
+
+def say(server, service, lines):
+    """Each (mentee text, model answer) through the service; returns the replies."""
+    alex = service.user("alex")
+    replies = []
+    for text, answer in lines:
+        server.push(reply(answer))
+        replies.append(service.chat(alex, text))
+    return replies
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("keep it as it is", turn({"intent": "skip"}, "Okay, your wording stays. How will you know you've done it?",
+                              "measure")),
+    # A model that answers by repeating the draft's wording has changed nothing: the rules read the keep.
+    ("keep it as it is", turn({"what": WISH}, "Okay, your wording stays. How will you know you've done it?",
+                              "measure")),
+    ("that\u2019s fine as is", turn()),  # the model understood nothing (and the apostrophe is curly)
+], ids=["skip-intent", "repeats-the-draft", "empty-answer-curly-apostrophe"])
+def test_keep_it_as_it_is_after_the_vague_wish_question_is_accepted_and_not_asked_again(server, service, text, kept):
+    replies = say(server, service, [
+        (WISH, turn({"what": WISH}, "A good direction! What would you concretely do, and for whom?", "what")),
+        (text, kept),
+        ("3 talks", turn({"target": "3 talks"}, "Three talks. By when?", "deadline")),
+        ("by the end of March 2027", turn({"deadline": "2027-03-31", "deadline_text": "by the end of March 2027"},
+                                          "What makes it achievable?", "achievability")),
+        ("My manager gives me an hour a week", turn({"achievability": "My manager gives me an hour a week"},
+                                                    "Why does it matter to you?", "relevance")),
+        ("I want to lead the team one day", turn({"relevance": "I want to lead the team one day"})),
+    ])
+    assert replies[0].step.slot == "what" and replies[0].text.startswith("A good direction!")
+    keep = replies[1]
+    assert keep.backend == "openai:fake-model" and keep.step.kind == "ask" and keep.step.slot == "measure"
+    assert keep.draft.what == WISH and keep.draft.settled == ["what"]
+    if kept["asks"] == "measure":  # the model's phrasing is used where it asks what the flow asks
+        assert keep.text == kept["reply"]
+    else:
+        assert keep.text.startswith("Okay, we'll keep your wording.") and "isn't specific" not in keep.text
+    assert [r.step.slot for r in replies[1:5]] == ["measure", "deadline", "achievability", "relevance"]
+    assert replies[-1].step.kind == "propose" and replies[-1].draft.what == WISH
+    # From then on the model is told the wish is settled and no longer open.
+    after = server.text_of(2)
+    assert "Settled, never ask again: what" in after
+    assert "Still empty, in asking order: measure, deadline, achievability, relevance" in after
+
+
+def test_the_skip_intent_for_the_measure_question_leads_to_the_deadline_question(server, service):
+    declined = turn({"intent": "skip"}, "Fair enough, no number then. By when would you like to have done it?",
+                    "deadline")
+    replies = say(server, service, [
+        ("Give talks at our team all-hands meeting",
+         turn({"what": "Give talks at our team all-hands meeting"}, "How will you know you've done it?", "measure")),
+        ("I'd rather not put a number on it", declined),
+        ("by the end of March 2027", turn({"deadline": "2027-03-31", "deadline_text": "by the end of March 2027"},
+                                          "What makes it achievable?", "achievability")),
+        ("My manager gives me an hour a week", turn({"achievability": "My manager gives me an hour a week"},
+                                                    "Why does it matter to you?", "relevance")),
+        ("I want to lead the team one day", turn({"relevance": "I want to lead the team one day"})),
+        ("yes", turn({"intent": "confirm"})),
+    ])
+    assert replies[0].step.slot == "measure"
+    skipped = replies[1]
+    assert skipped.backend == "openai:fake-model" and skipped.step.slot == "deadline"
+    assert skipped.text == declined["reply"] and skipped.draft.settled == ["measure"]
+    assert "measure" not in [r.step.slot for r in replies[1:]]  # never asked again
+    assert "**Measurable:** (not given)" in replies[-2].text
+    assert replies[-1].step.kind == "saved" and replies[-1].goal.deadline == date(2027, 3, 31)
+
+
+@pytest.mark.parametrize("correction", [
+    turn({"deadline": "2027-03-31", "deadline_text": "March"}, "March it is. What makes it achievable?",
+         "achievability"),
+    # Date arithmetic is where models slip: the parser's reading of the same words wins.
+    turn({"deadline": "2026-03-31", "deadline_text": "March"}, "March it is. What makes it achievable?",
+         "achievability"),
+    turn(),  # the model missed it: the offline rules read the correction
+], ids=["model-reads-it", "model-gets-the-year-wrong", "model-misses-it"])
+def test_a_correction_of_the_deadline_moves_it(server, service, correction):
+    replies = say(server, service, [
+        ("Give 3 talks at our all-hands meeting by June 2027",
+         turn({"what": "Give 3 talks at our all-hands meeting by June 2027", "target": "3 talks",
+               "deadline": "2027-06-30", "deadline_text": "by June 2027"}, "What makes it achievable?",
+              "achievability")),
+        ("actually make it March", correction),
+        ("My manager gives me an hour a week", turn({"achievability": "My manager gives me an hour a week"},
+                                                    "Why does it matter to you?", "relevance")),
+        ("I want to lead the team one day", turn({"relevance": "I want to lead the team one day"})),
+        ("yes", turn({"intent": "confirm"})),
+    ])
+    assert replies[0].draft.deadline == date(2027, 6, 30) and replies[0].step.slot == "achievability"
+    moved = replies[1]
+    assert moved.backend == "openai:fake-model" and moved.draft.deadline == date(2027, 3, 31)
+    assert moved.step.slot == "achievability" and not moved.step.retry and moved.draft.target == "3 talks"
+    assert moved.draft.what == "Give 3 talks at our all-hands meeting"  # the old date left the goal's words
+    goal = replies[-1].goal
+    assert goal.deadline == date(2027, 3, 31)
+    assert goal.statement == "Give 3 talks at our all-hands meeting by March 31, 2027."

@@ -63,7 +63,7 @@ def test_the_prompt_carries_date_draft_expected_slot_history_and_message():
     assert "Give 3 talks at the all-hands" in prompt.user and "asked about: deadline" in prompt.user
     assert "mentee: I want to give talks" in prompt.user and "coach: How many talks?" in prompt.user
     assert "<mentee_message>\nby the end of March\n</mentee_message>" in prompt.user
-    assert "Still empty: deadline, achievability, relevance" in prompt.user
+    assert "Still empty, in asking order: deadline, achievability, relevance" in prompt.user
 
 
 def test_passages_sit_in_a_delimited_data_section_with_their_titles():
@@ -136,3 +136,54 @@ def test_the_current_message_is_not_repeated_in_the_history():
     history = [{"role": "assistant", "text": "By when?"}, {"role": "user", "text": "by March 2027"}]
     prompt = build_prompt(request("by March 2027", history=history), kind_for("goal"))
     assert prompt.user.count("by March 2027") == 1 and "coach: By when?" in prompt.user
+
+
+# -- what the flow expects, told to the model -----------------------------------------------------
+def test_the_goal_rules_tell_the_flows_conventions():
+    system = build_prompt(request("hello"), kind_for("goal")).system
+    for convention in ('"skip"', "keep it as it is", "that's fine as is", "no, that's it",  # declining or keeping
+                       "actually make it March", "`deadline`",  # a correction without the slot's name
+                       '"3 talks"', "is the `target`: keep `what`",  # a bare target is no new goal
+                       "a skipped deadline comes back last"):
+        assert convention in system, convention
+
+
+def test_the_model_sees_settled_slots_and_not_the_flows_bookkeeping():
+    draft = {"what": "be more strategic", "stage": "collecting", "asked": "measure", "tries": {"what": 1, "measure": 1},
+             "settled": ["what"]}
+    user = build_prompt(request("skip", draft=draft, expecting="measure"), kind_for("goal")).user
+    shown = json.loads(user.split("<draft>\n")[1].split("\n</draft>")[0])
+    assert shown == {"what": "be more strategic"}
+    assert "asked about: measure" in user and "Settled, never ask again: what" in user
+    assert "Still empty, in asking order: measure, deadline, achievability, relevance" in user
+    fresh = build_prompt(request("Give 3 talks"), kind_for("goal")).user
+    assert "Settled, never ask again: none" in fresh and "asked about: nothing yet" in fresh
+
+
+def test_a_put_off_deadline_is_shown_last_in_the_asking_order():
+    draft = {"what": "Read 6 books on people management", "target": "6 books", "settled": ["deadline"]}
+    user = build_prompt(request("My lead lends me the books", draft=draft, expecting="achievability"),
+                        kind_for("goal")).user
+    assert "Still empty, in asking order: achievability, relevance, deadline" in user
+
+
+def test_under_a_proposal_the_model_is_told_a_goal_was_proposed():
+    draft = {"what": "Give 3 talks", "target": "3 talks", "deadline": "2027-03-31", "achievability": "an hour a week",
+             "relevance": "lead role", "stage": "confirming"}
+    user = build_prompt(request("yes", draft=draft), kind_for("goal")).user
+    assert "asked about: the proposed goal" in user and "Still empty, in asking order: nothing" in user
+
+
+def test_prep_topics_answered_none_are_shown_settled():
+    draft = {"goals": [{"id": 1, "title": "Talk", "progress": 30}], "answered": ["wins"], "asked": "blockers",
+             "retries": 1, "stage": "collecting"}
+    user = build_prompt(request("no blockers", kind="prep", draft=draft, expecting="blockers"), kind_for("prep")).user
+    assert "Settled, never ask again: wins" in user and '"retries"' not in user and '"answered"' not in user
+
+
+def test_older_messages_are_clipped_harder_than_the_question_being_answered():
+    question = "What makes this achievable for you? " + "Think of time, support and budget. " * 6
+    history = [{"role": "user", "text": "word " * 80}, {"role": "assistant", "text": question}]
+    user = build_prompt(request("an hour a week", history=history), kind_for("goal")).user
+    older, last = user.split("<recent_messages>\n")[1].split("\n</recent_messages>")[0].split("\n")
+    assert len(older) < 180 and last == f"coach: {' '.join(question.split())}"

@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from assistant.coach.flow import LEAD, is_vague, replace_phrase
+from assistant.coach.text import plain
 from assistant.coach.types import GoalDraft, GoalUpdate, TurnRequest, TurnResult
 from assistant.smart import deadline_phrase, find_measure, is_specific, parse_deadline
 
@@ -72,7 +73,7 @@ class OfflineBackend:
 
 def understand(text: str, draft: GoalDraft, expecting: str | None, today: date) -> GoalUpdate:
     """The mentee's words as a GoalUpdate (pure)."""
-    text = " ".join(text.split())
+    text = plain(text)
     if not text or GREETING.match(text):
         return GoalUpdate()
     if QUIT.match(text):

@@ -22,6 +22,7 @@ from assistant.coach.prep_cues import (BLOCKER_CUE, CONFIRM, DONE_WORD, FINISH, 
                                        WIN_CUE, YES, accomplished, action_status, chatter, names_a_topic, percent_in,
                                        sentences)
 from assistant.coach.prep_models import ActionStatusReport, GoalReport, PrepDraft, PrepUpdate
+from assistant.coach.text import plain
 from assistant.coach.types import TurnRequest, TurnResult
 
 __all__ = ["OfflinePrepInterpreter", "interpret_prep", "percent_in", "understand"]
@@ -183,7 +184,7 @@ class _Collector:
 
 def understand(text: str, draft: PrepDraft, expecting: str | None = None) -> PrepUpdate:
     """One mentee message as a PrepUpdate (pure)."""
-    text = " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split())
+    text = plain(text)
     text = POLITE.sub("", text)
     if not text:
         return PrepUpdate()

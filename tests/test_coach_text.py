@@ -1,0 +1,51 @@
+"""Curly apostrophes and quotes read like straight ones, in the goal chat as in the prep chat."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from meeting_fixtures import context
+
+from assistant.coach.flow import advance
+from assistant.coach.offline import understand
+from assistant.coach.prep import start_prep
+from assistant.coach.prep_rules import understand as understand_prep
+from assistant.coach.text import plain
+from assistant.coach.types import GoalDraft
+
+TODAY = date(2026, 11, 23)
+
+
+def test_plain_straightens_quotes_and_folds_white_space():
+    text = "  I don\u2019t know,\n\u2018maybe\u2019   \u201cthree talks\u201d "
+    assert plain(text) == "I don't know, 'maybe' \"three talks\""
+
+
+def converse(lines: list[str]) -> tuple[GoalDraft, list]:
+    draft, steps = GoalDraft(), []
+    for line in lines:
+        draft, step = advance(draft, understand(line, draft, draft.asked, TODAY), TODAY)
+        steps.append(step)
+    return draft, steps
+
+
+@pytest.mark.parametrize("straight", ["that's fine as is", "no, that's it", "I don't know", "I'll keep it"])
+def test_the_goal_chat_reads_curly_apostrophes_like_straight_ones(straight):
+    curly = straight.replace("'", "\u2019")
+    wish = "I want to get better at public speaking"
+    assert converse([wish, curly]) == converse([wish, straight])
+    draft, steps = converse([wish, curly])
+    assert draft.settled == ["what"] and steps[-1].slot == "measure"
+
+
+def test_the_goal_chat_keeps_a_quoted_title_with_straight_quotes():
+    curly, _ = converse(["Give my talk \u201cTesting at scale\u201d at 2 meetups by June 2027"])
+    straight, _ = converse(['Give my talk "Testing at scale" at 2 meetups by June 2027'])
+    assert curly == straight and '"Testing at scale"' in curly.what
+
+
+def test_the_prep_chat_still_reads_them_too():
+    draft, _ = start_prep(context())
+    assert understand_prep("That\u2019s all", draft, "wins").intent == "finish"
+    assert understand_prep("I\u2019d like to ask \u201chow do I get on the committee?\u201d", draft,
+                           "questions").questions == ["I'd like to ask \"how do I get on the committee?\""]
