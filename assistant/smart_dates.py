@@ -36,7 +36,9 @@ _OPT_YEAR = rf"(?:\s*(?:,|/|-|of)?\s*(?:the\s+)?(?P<y>{_YEAR}))?"
 _EDGE = (r"(?P<edge>(?:the\s+)?(?:very\s+)?(?:end|close|last\s+day|rest|remainder|start|beginning|middle|"
          r"(?:first|second|third|fourth|last|final)\s+week)\s+of\s+(?:the\s+)?)?")
 # A period word followed by a noun is an adjective: "the summer internship", "sprint planning".
-_NOT_ADJECTIVE = r"(?!\s+(?!(?:and|or|to|so|with|at|in|on|by|before|after|if|when|while|because|then|of|i|we)\b)[a-z])"
+# "before the spring is out", "until the summer ends": the period itself.
+_NOT_ADJECTIVE = (r"(?!\s+(?!(?:and|or|to|so|with|at|in|on|by|before|after|if|when|while|because|then|of|i|we|"
+                  r"is|ends|starts|begins|comes)\b)[a-z])")
 
 # (kind, pattern), most specific first: each match blanks its words for the later ones.
 _PATTERNS: list[tuple[str, str]] = [
@@ -158,6 +160,8 @@ def _plausible(kind: str, m: re.Match, prep: str) -> bool:
         return anchored and bool(half_ok) and (g.get("qw") or "").lower() not in ("last", "final")
     if kind == "holiday":
         return anchored
+    if kind == "weekday" and re.match(r"\s+(?:mornings|afternoons|evenings|nights|lunchtimes)\b", m.string[m.end():], _I):
+        return False  # "I can use Friday afternoons" recur: no day is meant
     if g.get("md") and re.fullmatch(FRACTION_RE, g["md"]):
         return False  # "cut costs by 1/3" is a fraction
     if kind == "dom" or g.get("md") or g.get("ow"):

@@ -52,8 +52,10 @@ def stand_in_model(body: dict) -> dict:
     user = "\n".join(str(m.get("content") or "") for m in body["messages"] if m["role"] == "user")
     message = re.search(r"<mentee_message>\n(.*?)\n</mentee_message>", user, re.S).group(1).strip()
     asked = re.search(r"asked about: (\w+)", user).group(1)
-    if asked == "nothing" or message.lower() in ("yes", "go for it"):
-        update = {"intent": "confirm"} if message.lower() in ("yes", "go for it") else {"what": message}
+    if message.lower() in ("yes", "go for it"):  # a go-ahead confirms a proposal, and answers no question
+        update = {"intent": "confirm"} if asked == "the" else {}  # "the proposed goal"
+    elif asked == "nothing":
+        update = {"what": message}
     else:
         update = {"deadline_text": message} if asked == "deadline" else {asked: message}
     return reply({"update": update, "reply": "", "asks": None})

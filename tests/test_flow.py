@@ -241,3 +241,26 @@ def test_a_condition_answering_how_will_you_know_is_the_target_not_a_new_goal():
     draft, steps = converse(["I want to improve my leadership skills", "keep it", "when my team says so"])
     assert draft.what == "I want to improve my leadership skills" and draft.target == "when my team says so"
     assert steps[-1].slot == "deadline"
+
+
+def test_recurring_time_while_the_deadline_is_asked_is_support_not_a_deadline():
+    draft, _ = converse(["I'd like to present at three of our all-hands meetings"])
+    draft, steps = converse(["my lead said I can use Friday afternoons to prep"], draft)
+    assert draft.deadline is None and "Friday afternoons" in draft.achievability
+    assert steps[-1].slot == "deadline"  # still the date it was asking for
+
+
+def test_an_ambition_told_out_of_turn_is_the_reason_and_a_go_ahead_fills_nothing():
+    draft, _ = converse(["I'd like to present at three of our all-hands meetings"])
+    draft, _ = converse(["I'm aiming for a team lead role next year"], draft)
+    assert "team lead role" in draft.relevance and draft.deadline is None
+    before = draft.model_copy(deep=True)
+    draft, steps = converse(["go for it"], draft)
+    assert draft.relevance == before.relevance and draft.achievability == before.achievability
+
+
+def test_the_end_of_a_season_is_asked_about_by_its_own_words():
+    draft, _ = converse(["Read 6 books on people management"])
+    draft, steps = converse(["before the spring is out"], draft)
+    assert draft.deadline is None and steps[-1].retry
+    assert phrase(steps[-1], draft).startswith("When you say \"before the spring\", which date do you mean?")

@@ -73,6 +73,7 @@ def test_more_deadline_phrases(text, expected):
     "Run a half marathon in under 2 hours.", "Volunteer for 10 hours at the food bank.",
     "I may first need to talk to my manager.", "Work from the third floor.",
     "Respond to all customer reviews within 48 hours of posting.",
+    "My lead said I can use Friday afternoons to prep.", "I meet her on Tuesday mornings.",  # recurring
 ])
 def test_no_deadline_in_look_alikes(text):
     assert parse_deadline(text, TODAY) is None and assess(text, TODAY).time_bound.met is False

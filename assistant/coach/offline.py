@@ -35,7 +35,10 @@ EDIT_SLOT = {"deadline": "deadline", "due date": "deadline", "date": "deadline",
              "baseline": "baseline"}
 WHY = re.compile(r"\b(because|so that|so i can|so i could|in order to|which (will|would) help|"
                  r"to help me|(it|this) (matters|is important)|important (to|for) (me|my)|"
-                 r"i want to (grow|become|move|get promoted)|for my (career|promotion|growth|role))\b", _I)
+                 r"i want to (grow|become|move|get promoted)|for my (career|promotion|growth|role)|"
+                 # an ambition the goal serves: "I'm aiming for a team lead role next year"
+                 r"(aim|aiming|hoping|working|going) (for|towards?) (a|an|the|my) ([\w-]+ ){0,3}"
+                 r"(role|position|promotion|job)|career (goal|move|growth|path|change))\b", _I)
 SUPPORT = re.compile(r"\b(my (manager|lead|boss|team lead|mentor)|budget|(\d+|an?|one|two|a few) hours?|"
                      r"i (have|'ve got|can (spend|set aside|dedicate|use|make))|with (the )?(help|support)|"
                      r"support from|access to|(company|employer|team|manager) (pays|will pay|covers|sponsors|funds)|"
@@ -52,7 +55,8 @@ KEEP = re.compile(r"^\W*(?:(?:no|nah|nope)\W+)?(?:(?:just |please )?(?:keep|leav
                   r"(?: (?:as (?:it is|is)|like (?:that|this)|unchanged))?|"
                   r"(?:it'?s|that'?s|this is) (?:fine|good|ok(?:ay)?)(?: as (?:it is|is))?|(?:that'?s|this is) it|"
                   r"as (?:it is|is)|i'?m happy with (?:it|that|this)|i'?ll keep it)\W*(?:please|thanks)?\W*$", _I)
-AFFIRM = re.compile(r"^\W*(yes|yep|yeah|yup|ok(ay)?|sure|right|fine|hmm+)\W*$", _I)
+AFFIRM = re.compile(r"^\W*(yes|yep|yeah|yup|ok(ay)?|sure|right|fine|hmm+|go (for it|ahead)|do it|"
+                    r"sounds (good|great)|great|cool|perfect|all good)\W*$", _I)
 # A correction without the slot's name: "actually make it March", "change it to 4 talks", "let's say June".
 CORRECT = re.compile(r"^\W*(?:(?:actually|sorry|oh|no|wait|hmm+)\W+)*(?:(?:let'?s |can we |could you |please )?"
                      r"(?:make|change|set|move|push|switch|update) (?:it|that)(?: to| into)?|let'?s say|make that|"

@@ -42,7 +42,8 @@ class GoalDraft(_Strict):
 
 class GoalUpdate(_Strict):
     """What one mentee turn adds or changes. Empty fields change nothing."""
-    intent: Intent = Field("info", description="confirm=accept the proposal, restart, quit, question=asks the coach something.")
+    intent: Intent = Field("info", description="confirm/reject the proposal, skip=decline or keep the asked part, "
+                                               "restart, quit, question=asks the coach something.")
     what: str | None = Field(None, description="Concrete action/outcome with its object.")
     measure: str | None = None
     target: str | None = None
