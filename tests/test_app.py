@@ -47,6 +47,8 @@ def test_drafting_conversation_saves_a_goal_the_mentor_sees(home):
         assert not at.exception, at.exception
     text = all_text(at)
     assert "Saved" in text
+    # Once saved, the panel stops showing the old draft's checks: the next message starts anew.
+    assert [s.value for s in at.success] == ["Goal saved."]  # AppTest drops the leading emoji
     # The SMART panel shows all five criteria met while the goal was confirmed.
     mentor = login("maria")
     assert "3 talks" in all_text(mentor).lower() or "3 talks" in all_text(mentor)
@@ -88,3 +90,57 @@ def test_coordinator_guidelines_page_lists_documents_and_searches(home):
     assert any("SMART" in label for label in labels), labels
     at.text_input(key="kb_query").input("What is the boiling point of mercury?").run()
     assert any("don't seem to cover" in w.value for w in at.warning)
+
+
+def test_a_refused_chat_message_stays_on_screen_with_the_reason(home):
+    at = login("sam")
+    assert at.chat_input[0].proto.max_chars == 4000, "the box stops where the coach's limit is"
+    at.chat_input[0].set_value("   ").run()  # blank: the service says why it takes nothing
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["Type a message first\\."], "the reason isn't wiped by a rerun"
+
+
+def coordinator_on(page: str) -> AppTest:
+    svc = Service(build_deps(Settings()))
+    svc.create_account(SYSTEM, "casey", "coordinator", PASSWORD, must_change=False)
+    at = login("casey")
+    at.switch_page(f"assistant/ui/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_removing_a_guideline_asks_first_and_says_what_went(home):
+    at = coordinator_on("knowledge")
+    svc = Service(build_deps(Settings()))
+    [doc] = svc.kb_documents(svc.user("casey"))
+    at.button(key="FormSubmitter:upload-Add to guidelines").click().run()  # nothing chosen yet
+    assert any("Choose one or more files" in w.value for w in at.warning)
+    confirm = at.button(key=f"rm-{doc.doc_id}")
+    assert confirm.label == "Yes, remove", "the Remove button only opens the question"
+    confirm.click().run()
+    assert not at.exception, at.exception
+    assert svc.kb_documents(svc.user("casey")) == []
+    assert any("Removed SMART Goals Guide" in s.value for s in at.success), [s.value for s in at.success]
+
+
+def test_people_page_keeps_a_refused_entry_and_asks_before_deactivating(home):
+    at = coordinator_on("people")
+    at.text_input(key="new_name").input("lee")
+    at.text_input(key="new_display").input("Lee Park")
+    at.text_input(key="new_password").input("short")
+    at.button(key="FormSubmitter:add_person-Add").click().run()
+    assert any("at least" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.text_input(key="new_name").value == "lee", "a refused entry is not wiped"
+    at.text_input(key="new_password").input("lee's first pass 1")
+    at.button(key="FormSubmitter:add_person-Add").click().run()
+    assert not at.error and at.text_input(key="new_name").value == "", "added: the form is empty again"
+    assert any(t.value == "🌱 Lee Park (lee)" for t in at.text) and any(t.value == "🌱 sam" for t in at.text)
+    at.button(key="FormSubmitter:reset_password-Reset").click().run()
+    assert any("Choose whose password" in e.value for e in at.error)
+    deactivate = at.button(key="deactivate-lee")
+    assert deactivate.label == "Yes, deactivate"
+    deactivate.click().run()
+    svc = Service(build_deps(Settings()))
+    assert not svc.user("lee").active
+    program = at.switch_page("assistant/ui/program.py").run()
+    assert "1 deactivated account not counted above." in [c.value for c in program.caption]

@@ -93,6 +93,8 @@ def test_prep_page_saves_the_agenda_with_downloads_and_edits(home):
 def test_prep_page_without_a_meeting_says_what_to_do(home):
     at = open_page(login("sam"), "prep")
     assert "No meeting is scheduled yet" in texts(at) and not at.chat_input
+    assert "waypoint meetings" not in texts(at), "a mentee gets no command line to type"
+    assert [link.proto.page for link in at.get("page_link")] == ["meetings"]
 
 
 def test_mentor_brief_page(home):
@@ -112,6 +114,8 @@ def test_mentor_brief_page(home):
     assert "Send the outline to Maria" in shown  # still open
     assert "📖 Source: Giving and Receiving Feedback" in shown
     assert "Picked the talk topics." in shown and "Quiet today; ask about workload." in shown
+    assert not any("**" in t.value for t in at.text), "the guideline tip is Markdown, not raw text"
+    assert f"due 31 Mar {TODAY.year + 1}" in shown
     assert {b.key for b in at.get("download_button")} == {"brief-2-md", "brief-2-pdf", "brief-2-ics"}
 
 
@@ -134,14 +138,22 @@ def test_meetings_page_booking_and_notes_for_both_sides(home):
     assert not mentor.exception and "1 new action item" in texts(mentor)
     assert [a.text for a in home.action_items(home.user("alex"))] == ["Send the outline to Maria",
                                                                      "Draft the abstract"]
+    assert mentor.text_input(key=f"action-{held.id}-0").value == "", "saved rows empty, so nothing is added twice"
     first = home.action_items(home.user("alex"))[0]
+    assert texts(mentor).count("Send the outline to Maria") == 1, "each open item is listed once"
     mentor.button(key=f"done-{first.id}").click().run()
     assert [a.text for a in home.action_items(home.user("alex"))] == ["Draft the abstract"]
+    coming = home.meetings(home.user("maria"))[1]
+    cancel = mentor.button(key=f"cancel-{coming.id}")
+    assert cancel.label == "Yes, cancel this meeting", "cancelling asks first"
+    cancel.click().run()
+    assert "Meeting cancelled." in texts(mentor) and home.meetings(home.user("maria"))[1].status == "cancelled"
 
 
 def test_my_goals_page_offers_the_goal_downloads(home):
     at = open_page(login("alex"), "my_goals")
     assert {b.key for b in at.get("download_button")} == {"goals-csv", "goals-md", "goals-json"}
+    assert sum("Give three talks" in m.value for m in at.markdown) == 1, "the card shows the title once"
 
 
 def test_meetings_page_shows_and_takes_the_programs_local_time(home, monkeypatch):

@@ -9,7 +9,8 @@ from assistant.ui.common import ROLE_ICON, require_user
 svc, user = require_user()
 must_change = svc.password_must_change(user)
 st.title("🔑 Choose your password" if must_change else "🔑 Account")
-st.text(f"{ROLE_ICON[user.role]} {user.display_name or user.name} · {user.role} · signed in as {user.name}")
+named = f"{user.display_name} · " if user.display_name and user.display_name != user.name else ""
+st.text(f"{ROLE_ICON[user.role]} {named}{user.role} · signed in as {user.name}")
 if must_change:
     st.info("Your password was set by someone else. Choose your own before you continue.")
 

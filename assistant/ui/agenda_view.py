@@ -66,8 +66,10 @@ def show_actions(items: list[ActionItem]) -> None:
 def download_buttons(svc: Service, user: User, meeting: Meeting, key: str, with_agenda: bool = True) -> None:
     """Markdown, PDF and ICS downloads of a meeting's agenda (ICS alone before there is one)."""
     formats = ("md", "pdf", "ics") if with_agenda else ("ics",)
-    cols = st.columns(len(formats))
-    for col, fmt in zip(cols, formats):
-        export = svc.export(user, "agenda", fmt, meeting_id=meeting.id)
-        col.download_button(f"⬇️ {FORMAT_LABELS[fmt]}", data=export.data, file_name=export.filename,
-                            mime=export.mime, key=f"{key}-{fmt}", on_click="ignore")
+    # One row that wraps, so a narrow column or a phone never cuts a label off.
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption("Download the agenda:" if with_agenda else "Add to your calendar:", width="content")
+        for fmt in formats:
+            export = svc.export(user, "agenda", fmt, meeting_id=meeting.id)
+            st.download_button(f"⬇️ {FORMAT_LABELS[fmt]}", data=export.data, file_name=export.filename,
+                               mime=export.mime, key=f"{key}-{fmt}", on_click="ignore")

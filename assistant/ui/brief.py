@@ -1,10 +1,12 @@
 """Mentor: the brief before the next meeting with a mentee."""
+from datetime import date
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from assistant.ui.agenda_view import download_buttons, show_actions, show_agenda, when
-from assistant.ui.common import escape_md, pick_mentee, require_user
+from assistant.ui.common import escape_md, pick_mentee, require_user, safe_markdown
 
 svc, user = require_user("mentor")
 st.title("📋 Meeting brief")
@@ -13,10 +15,17 @@ with st.spinner("Preparing the brief…"):  # the first one may open the guideli
     brief = svc.brief(user, mentee=mentee)
 
 
+def excerpt(text: str, limit: int = 700) -> str:
+    """The start of a passage, cut at a word and marked as cut."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def progress_chart(trend) -> alt.Chart:
     data = pd.DataFrame([{"when": p.at, "progress": p.progress} for p in trend.history])
     return (alt.Chart(data, height=140).mark_line(point=True)
-            .encode(x=alt.X("when:T", title=None),
+            # Days on the axis, at most one tick a day (updates on one day don't repeat its label).
+            .encode(x=alt.X("when:T", title=None,
+                            axis=alt.Axis(format="%d %b", labelAngle=0, tickMinStep=24 * 3600 * 1000)),
                     y=alt.Y("progress:Q", title="% done", scale=alt.Scale(domain=[0, 100])),
                     tooltip=["when:T", "progress:Q"]))
 
@@ -39,7 +48,7 @@ with main:
         st.caption(f"{escape_md(mentee)} has no active goals.")
     for trend in brief.goals:
         with st.container(border=True):
-            st.markdown(f"**{escape_md(trend.title)}** · due {trend.deadline}")
+            st.markdown(f"**{escape_md(trend.title)}** · due {date.fromisoformat(trend.deadline):%d %b %Y}")
             st.metric("Progress", f"{trend.now}%", delta=f"{trend.delta:+d} pts since last meeting",
                       delta_color="normal" if trend.delta else "off")
             if trend.milestones_done:
@@ -55,7 +64,7 @@ with side:
     show_actions(brief.open_actions)
     if brief.tip:
         st.subheader("From the guidelines")
-        st.text(brief.tip.text[:700])
+        st.markdown(safe_markdown(excerpt(brief.tip.text)))  # the guideline's bold and lists, no links
         st.caption(f"📖 Source: {escape_md(brief.tip_source)}")
     if brief.previous and (brief.previous.notes or brief.previous.mentor_private_notes):
         st.subheader("Notes from last time")

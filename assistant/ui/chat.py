@@ -5,9 +5,10 @@ import streamlit as st
 
 from assistant.coach.flow import criteria_status
 from assistant.coach.types import GoalDraft
-from assistant.ui.common import require_user, show_message
+from assistant.service.meeting_prep import MAX_MESSAGE  # the longest message the coach takes
+from assistant.ui.common import escape_md, require_user, show_message
 
-svc, user = require_user()
+svc, user = require_user("mentee")
 st.title("💬 Goal coach")
 
 conv = svc.goal_conversation(user)
@@ -32,24 +33,32 @@ with chat_col:
 
 with side:
     st.subheader("SMART check")
-    for name, met in criteria_status(draft).items():
-        (st.success if met else st.info)(("✅ " if met else "⬜ ") + name)
-    if draft.stage == "confirming":
-        st.caption("Ready to save: say “yes”.")
-    st.caption("Say “start over” to begin again, or “quit” to leave; your draft is kept either way.")
+    if draft.stage == "saved":  # the next message starts a new draft: last goal's checks would mislead
+        st.success("✅ Goal saved.")
+        st.page_link("assistant/ui/my_goals.py", label="See it on My goals", icon="🎯")
+        st.caption("Tell the coach about another goal to start the next one.")
+    else:
+        for name, met in criteria_status(draft).items():
+            (st.success if met else st.info)(("✅ " if met else "⬜ ") + name)
+        if draft.stage == "confirming":
+            st.caption("Ready to save: say “yes”.")
+        st.caption("Say “skip” to leave a question out, “start over” to drop this draft and begin again, "
+                   "or “quit” to pause (the draft is kept).")
+    if notice := st.session_state.pop("chat_notice", None):
+        st.warning(notice)
 
-if prompt := st.chat_input("Tell the coach about your goal…"):
+if prompt := st.chat_input("Tell the coach about your goal…", max_chars=MAX_MESSAGE):
     with chat_col:
         show_message("user", prompt)
         try:
             reply = svc.chat(user, prompt)
         except ValueError as exc:
-            st.error(str(exc))
-        else:
-            with st.chat_message("assistant"):
-                st.write_stream(stream(reply.text))
-            if reply.fallback_reason:
-                st.warning("The language model didn't answer this turn, so the offline coach did.")
-            if reply.goal:
-                st.toast("Goal saved 🎯")
+            st.error(escape_md(str(exc)))
+            st.stop()  # no rerun: it would wipe the message and why it was refused
+        with st.chat_message("assistant"):
+            st.write_stream(stream(reply.text))
+        if reply.fallback_reason:  # kept for after the rerun, like the prep page's notices
+            st.session_state["chat_notice"] = "The language model didn't answer this turn, so the offline coach did."
+        if reply.goal:
+            st.toast("Goal saved 🎯")
     st.rerun()

@@ -9,6 +9,33 @@ from assistant.models import Goal, User
 from assistant.service import Service
 
 ROLE_ICON = {"mentee": "🌱", "mentor": "🧭", "coordinator": "🗂️"}
+BACKEND_LABELS = {"offline": "the offline coach"}  # who answered a chat turn, in words
+
+
+def flash(key: str) -> None:
+    """Show (once) the confirmation a page left in st.session_state[key] before its rerun."""
+    if message := st.session_state.pop(key, None):
+        st.success(message)
+
+
+def keyed_popover(label: str, key: str, where=None):
+    """A popover keyed to what it acts on: without a key, an open popover passes to whichever
+    row takes its place once a row above it goes. `close_popover(key)` shuts it on the next run."""
+    if st.session_state.pop(f"{key}-close", False):
+        st.session_state[key] = False
+    return (where or st).popover(label, key=key, on_change="rerun")
+
+
+def close_popover(key: str) -> None:
+    st.session_state[f"{key}-close"] = True
+
+
+def confirm_button(label: str, question: str, key: str, where=None) -> bool:
+    """A destructive action behind a second click: `label` opens a popover that says what will
+    happen (`question`, Markdown we compose) and holds the button that does it (`key`)."""
+    with keyed_popover(label, f"{key}-open", where):
+        st.markdown(question)
+        return st.button(f"Yes, {label[0].lower()}{label[1:]}", key=key, type="primary")
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,10 +92,20 @@ _GOAL_TEXT = ("title", "statement", "measure", "target", "baseline", "achievabil
 
 
 def goal_markdown(goal: Goal) -> str:
-    """`Goal.as_markdown()` with every field the mentee wrote escaped."""
+    """`Goal.as_markdown()` with every field the mentee wrote escaped, for a goal's card: the
+    card shows the title already, so its heading goes and the milestones' becomes bold text."""
     safe = {name: escape_md(getattr(goal, name)) for name in _GOAL_TEXT}
     safe["milestones"] = [m.model_copy(update={"title": escape_md(m.title)}) for m in goal.milestones]
-    return goal.model_copy(update=safe).as_markdown()
+    lines = goal.model_copy(update=safe).as_markdown().splitlines()
+    if lines and lines[0].startswith("#"):
+        lines = lines[1:]
+    return "\n".join("**Milestones**" if line.startswith("### Milestones") else line for line in lines).strip() + "\n"
+
+
+def goal_header(goal: Goal) -> None:
+    """A goal card's first lines: title, deadline, status and progress (My goals, My mentees)."""
+    st.markdown(f"**{escape_md(goal.title)}**  ·  due {goal.deadline:%d %b %Y}  ·  {goal.status}")
+    st.progress(goal.progress / 100, text=f"{goal.progress}% done")
 
 
 def show_message(role: str, text: str, backend: str = "", citations=(), hard_breaks: bool = False) -> None:
@@ -86,7 +123,7 @@ def show_message(role: str, text: str, backend: str = "", citations=(), hard_bre
             with st.expander(f"📖 Source: {escape_md(cite.label())}"):
                 st.text(cite.text)
         if backend:
-            st.caption(f"answered by {escape_md(backend)}")
+            st.caption(f"answered by {escape_md(BACKEND_LABELS.get(backend, backend))}")
 
 
 def pick_mentee(svc: Service, user: User, key: str) -> str:

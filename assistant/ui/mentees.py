@@ -1,9 +1,9 @@
 """Mentor: the goals of the mentees they are paired with."""
 import streamlit as st
 
-from assistant.ui.common import escape_md, goal_markdown, pick_mentee, require_user
+from assistant.ui.common import escape_md, goal_header, goal_markdown, pick_mentee, require_user
 
-svc, user = require_user()
+svc, user = require_user("mentor")
 st.title("🧭 My mentees")
 mentee = pick_mentee(svc, user, key="mentee")
 goals = svc.goals(user, owner=mentee)
@@ -11,6 +11,5 @@ if not goals:
     st.info(f"{escape_md(mentee)} hasn't saved a goal yet.")
 for goal in goals:
     with st.container(border=True):
-        st.markdown(f"**{escape_md(goal.title)}**  ·  due {goal.deadline:%d %b %Y}  ·  {goal.status}")
-        st.progress(goal.progress / 100, text=f"{goal.progress}% done")
+        goal_header(goal)
         st.markdown(goal_markdown(goal))

@@ -4,16 +4,18 @@ import streamlit as st
 
 from assistant.coach.prep_models import PrepDraft
 from assistant.service import NotFound
+from assistant.service.meeting_prep import MAX_MESSAGE  # the longest message the coach takes
 from assistant.ui.agenda_view import download_buttons, show_agenda, when
-from assistant.ui.common import escape_md, require_user, show_message
+from assistant.ui.common import escape_md, flash, require_user, show_message
 
 svc, user = require_user("mentee")
 st.title("🗓️ Prepare meeting")
 
 try:
     conv = svc.prep_conversation(user)
-except NotFound as exc:
-    st.info(escape_md(str(exc)))
+except NotFound:  # no meeting ahead (the service's message also names a CLI command)
+    st.info("No meeting is scheduled yet. Book one on the Meetings page, then prepare it here.")
+    st.page_link("assistant/ui/meetings.py", label="Book a meeting", icon="📅")
     st.stop()
 draft = PrepDraft.model_validate(conv.state)
 meeting = svc.meeting(user, draft.meeting_id)
@@ -27,9 +29,14 @@ def edit_form() -> None:
     rows = pd.DataFrame([{"#": n, "topic": i.topic, "minutes": i.minutes, "owner": i.owner,
                           "goal_id": i.goal_id, "kind": i.kind} for n, i in enumerate(agenda.items, 1)])
     edited = st.data_editor(rows, num_rows="dynamic", hide_index=True, key=f"edit-{meeting.id}-{agenda.version}",
-                            column_config={"owner": st.column_config.SelectboxColumn(options=["mentee", "mentor"]),
-                                           "minutes": st.column_config.NumberColumn(min_value=1, max_value=240),
+                            column_config={"#": st.column_config.NumberColumn(width=36),
+                                           "topic": st.column_config.TextColumn(width=130),
+                                           "owner": st.column_config.SelectboxColumn(options=["mentee", "mentor"],
+                                                                                     width=75),
+                                           "minutes": st.column_config.NumberColumn("min", min_value=1, max_value=240,
+                                                                                    width=58),
                                            "goal_id": None, "kind": None})  # hidden: keep the item's links
+    st.caption("Change the # to reorder; add a row at the bottom; minutes are re-fitted to the meeting on save.")
     if st.button("Save as a new version", key="save_agenda"):
         records = edited.sort_values("#", na_position="last").to_dict("records")
         items = [{k: (None if pd.isna(v) else v) for k, v in r.items() if k != "#"} for r in records]
@@ -47,8 +54,7 @@ with chat_col:
         show_message(m.role, m.text, m.backend if m.role == "assistant" else "", hard_breaks=True)
 
 with side:
-    if flash := st.session_state.pop("prep_flash", None):
-        st.success(flash)
+    flash("prep_flash")
     st.subheader("Agenda")
     if agenda is None:
         st.info("Your agenda appears here once you say “yes” to the one the coach proposes.")
@@ -59,16 +65,16 @@ with side:
         with st.expander("✏️ Edit the agenda"):  # the prep is always for a meeting still ahead
             edit_form()
 
-if prompt := st.chat_input("Tell the coach how things went…"):
+if prompt := st.chat_input("Tell the coach how things went…", max_chars=MAX_MESSAGE):
     with chat_col:
         show_message("user", prompt)
         try:
             reply = svc.prep_chat(user, prompt)
         except ValueError as exc:
             st.error(escape_md(str(exc)))
-        else:
-            if reply.fallback_reason:
-                st.session_state["prep_flash"] = "The language model didn't answer; the offline coach did."
-            if reply.agenda:
-                st.session_state["prep_flash"] = f"Agenda v{reply.agenda.version} saved: {escape_md(reply.meeting.mentor)} can see it."
+            st.stop()  # no rerun: it would wipe the message and why it was refused
+        if reply.fallback_reason:
+            st.session_state["prep_flash"] = "The language model didn't answer; the offline coach did."
+        if reply.agenda:
+            st.session_state["prep_flash"] = f"Agenda v{reply.agenda.version} saved: {escape_md(reply.meeting.mentor)} can see it."
     st.rerun()

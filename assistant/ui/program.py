@@ -21,7 +21,7 @@ cols[0].metric("Goals", stats.goals)
 cols[1].metric("Fully SMART", stats.fully_smart,
                help="All five criteria met: specific, measurable, achievable, relevant, time-bound.")
 cols[2].metric("Share fully SMART", "—" if stats.smart_share is None else f"{stats.smart_share:.0%}")
-cols[3].metric(f"Pairs without a meeting within {QUIET_DAYS} days",
+cols[3].metric(f"Quiet pairs ({QUIET_DAYS}+ days)",
                "not tracked" if stats.quiet_pairs is None else stats.quiet_pairs,
                help=f"Nothing held in the last {QUIET_DAYS} days and nothing booked in the next {QUIET_DAYS}.")
 
@@ -32,12 +32,13 @@ for col, status in zip(cols, ("draft", "active", "done", "dropped")):
 st.subheader("Meetings per pair")
 if not stats.pair_activity:
     st.info("Nobody is paired yet. Pair mentors and mentees on the People page.")
+    st.page_link("assistant/ui/people.py", label="Open People", icon="👥")
 else:
     # st.table renders Markdown in its cells: names are escaped like any user text.
     st.table([{"mentor": escape_md(a.mentor), "mentee": escape_md(a.mentee),
                    "meetings": "not tracked" if a.meetings is None else str(a.meetings),
-                   "last meeting": a.last_meeting.isoformat() if a.last_meeting else "—",
-                   "next meeting": a.next_meeting.isoformat() if a.next_meeting else "—",
+                   "last meeting": f"{a.last_meeting:%d %b %Y}" if a.last_meeting else "—",
+                   "next meeting": f"{a.next_meeting:%d %b %Y}" if a.next_meeting else "—",
                    f"quiet {QUIET_DAYS}+ days": "—" if a.quiet is None else ("yes" if a.quiet else "no")}
                   for a in stats.pair_activity], hide_index=True)
 
@@ -51,4 +52,5 @@ else:
     cols[2].metric("Tokens received", stats.llm.completion_tokens)
     per_turn = stats.llm.latency_ms / stats.llm.turns if stats.llm.turns else 0
     cols[3].metric("Avg. latency per turn", f"{per_turn / 1000:.1f} s")
-st.caption(f"{stats.inactive} deactivated account(s) not counted above.")
+if stats.inactive:
+    st.caption(f"{stats.inactive} deactivated account{'' if stats.inactive == 1 else 's'} not counted above.")

@@ -33,7 +33,8 @@ def sign_out(page: Page) -> None:
 
 
 def open_page(page: Page, link: str, title: str) -> None:
-    page.get_by_role("link", name=link).click()
+    """Follow the sidebar's link (pages also link to each other, e.g. "See it on My goals")."""
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=link).click()
     expect(heading(page, title)).to_be_visible()
     settle(page)
 
