@@ -49,3 +49,16 @@ def test_the_prep_chat_still_reads_them_too():
     assert understand_prep("That\u2019s all", draft, "wins").intent == "finish"
     assert understand_prep("I\u2019d like to ask \u201chow do I get on the committee?\u201d", draft,
                            "questions").questions == ["I'd like to ask \"how do I get on the committee?\""]
+
+
+def test_a_tip_is_cut_after_a_sentence_and_never_mid_markup():
+    from assistant.coach.templates import _snippet
+    passage = ("A goal is achievable when you can reach it in the time you have. The best goals feel like "
+               "a stretch, roughly a 70% chance of success, but not a fantasy. To check, ask: - **Time**: "
+               "how many hours a week will you give it? - **Support**: who helps?")
+    assert _snippet(passage, 200) == ("A goal is achievable when you can reach it in the time you have. The best "
+                                      "goals feel like a stretch, roughly a 70% chance of success, but not a fantasy. …")
+    no_stop = "word " * 30 + "- **Why it matters** and more"
+    cut = _snippet(no_stop, 157)
+    assert cut.endswith("word…") and "**" not in cut and not cut.rstrip("…").endswith("-")
+    assert _snippet("Short tip.", 260) == "Short tip."

@@ -1,6 +1,8 @@
 """Offline phrasing of the goal flow's steps (pure string templates)."""
 from __future__ import annotations
 
+import re
+
 from assistant.coach.flow import Step, statement
 from assistant.coach.types import GoalDraft
 from assistant.models import Citation
@@ -130,5 +132,18 @@ def _body(passage: Citation) -> str:
 
 
 def _snippet(text: str, limit: int = 260) -> str:
+    """The passage on one line, cut after a whole sentence where one ends past half the limit,
+    else after a word; never ending in a dangling list marker or an unclosed **bold**."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + "…"
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    cut = cut[:end + 1] if end >= limit // 2 else cut.rsplit(" ", 1)[0]
+    cut = _DANGLING.sub("", cut)
+    if cut.count("**") % 2:
+        cut = cut[:cut.rfind("**")].rstrip(" -*")
+    return cut + (" …" if cut.endswith((".", "?", "!")) else "…")
+
+
+_DANGLING = re.compile(r"(?:\s+(?:[-*+]|\d+\.|\*\*))+\s*$")  # "ask: - **" at the cut
