@@ -170,3 +170,11 @@ def test_meetings_page_shows_and_takes_the_programs_local_time(home, monkeypatch
     assert f"Meeting booked for {day:%a %d %b %Y}, 09:00 JST." in texts(at)
     newest = home.meetings(home.user("alex"))[-1]
     assert newest.starts_at == datetime.combine(day, time(0), tzinfo=newest.starts_at.tzinfo)  # 09:00 JST
+
+
+def test_a_mentee_without_a_mentor_is_told_instead_of_offered_a_booking_form(home):
+    from login_support import PASSWORD
+    home.create_account(SYSTEM, "jo", "mentee", PASSWORD, must_change=False)
+    at = open_page(login("jo"), "meetings")
+    assert "You don't have a mentor yet" in texts(at)
+    assert not [b for b in at.button if b.key == "book"]

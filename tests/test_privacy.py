@@ -196,6 +196,7 @@ CASES: dict[str, Case] = {
     "schedule_meeting": Case(lambda s, a, r: s.schedule_meeting(a, r.mentee, at(30)), PAIR),
     "cancel_meeting": Case(lambda s, a, r: s.cancel_meeting(a, r.next_meeting), PAIR),
     "next_meeting_date": Case(lambda s, a, r: s.next_meeting_date(a, r.mentee, "weekly"), PAIR),
+    "mentor_of_mentee": Case(lambda s, a, r: s.mentor_of_mentee(a, r.mentee), PAIR),
     "meetings": Case(lambda s, a, r: s.meetings(a, r.mentee), PAIR, check=no_private_notes_unless_mentor),
     "meetings#mentor": Case(lambda s, a, r: s.meetings(a, r.mentor), {"mentor"}),
     "meetings_by_phase": Case(lambda s, a, r: [m for phase in s.meetings_by_phase(a, r.mentee) for m in phase],

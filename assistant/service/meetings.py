@@ -103,6 +103,11 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
         last = local(held[-1].starts_at, tz) if held else datetime.combine(today, DEFAULT_HOUR, tz)
         return cadence.next_date(last, today).astimezone(timezone.utc)
 
+    def mentor_of_mentee(self, actor: User, mentee: str) -> str | None:
+        """The mentee's current mentor, None before the coordinator pairs them (the pair only)."""
+        self._require_pair(actor, mentee)
+        return self.deps.store.mentor_of(mentee)
+
     def meetings(self, actor: User, user: str | None = None) -> list[Meeting]:
         """A mentee's meetings, or a mentor's with their current mentees; oldest first."""
         user = user or actor.name

@@ -48,6 +48,10 @@ def schedule_tab() -> None:
                               "You both see it as cancelled.", key=f"cancel-{m.id}"):
                 act(lambda m=m: svc.cancel_meeting(user, m.id), "Meeting cancelled.")
     st.subheader("Book the next one")
+    if svc.mentor_of_mentee(user, mentee) is None:  # only a mentee can be here unpaired
+        st.info("You don't have a mentor yet. Your program coordinator pairs you with one; "
+                "you can book meetings from then on.")
+        return
     cadence = st.selectbox("How often do you meet?", list(CADENCE_LABELS), format_func=CADENCE_LABELS.get,
                            key="cadence")
     proposal = local(svc.next_meeting_date(user, mentee, cadence), tz)
