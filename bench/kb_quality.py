@@ -26,7 +26,9 @@ from assistant.kb.retrieval import DENSE_WEIGHT  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SETS = {"dev": SHARED / "eval" / "kb_questions_dev.jsonl",
-        "extra": ROOT / "tests" / "data" / "kb_questions_extra.jsonl"}
+        "extra": ROOT / "tests" / "data" / "kb_questions_extra.jsonl",
+        # Written blind to the system (never tuned on): the closest thing to the held-out set.
+        "blind": ROOT / "tests" / "data" / "kb_questions_blind.jsonl"}
 MODES = {"dense only": 1.0, "keywords only": 0.0, "hybrid": DENSE_WEIGHT}
 
 
