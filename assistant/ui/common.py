@@ -12,6 +12,21 @@ ROLE_ICON = {"mentee": "🌱", "mentor": "🧭", "coordinator": "🗂️"}
 BACKEND_LABELS = {"offline": "the offline coach"}  # who answered a chat turn, in words
 
 
+REFUSED = (ValueError, PermissionError, LookupError)  # how the service says no (AccessDenied, NotFound…)
+
+
+def act(action, done: str, flash_key: str) -> None:
+    """Run one service call; show why it was refused, or rerun and show `done` (Markdown we
+    compose, typed text escaped) through flash(flash_key)."""
+    try:
+        action()
+    except REFUSED as exc:
+        st.error(escape_md(str(exc)))
+    else:
+        st.session_state[flash_key] = done
+        st.rerun()
+
+
 def flash(key: str) -> None:
     """Show (once) the confirmation a page left in st.session_state[key] before its rerun."""
     if message := st.session_state.pop(key, None):

@@ -4,11 +4,11 @@ import streamlit as st
 from assistant.clock import from_local, local, show
 from assistant.meeting_models import Cadence, Meeting
 from assistant.ui.agenda_view import action_line, download_buttons, when
-from assistant.ui.common import confirm_button, escape_md, flash, pick_mentee, require_user
+from assistant.ui.common import REFUSED, confirm_button, escape_md, flash, pick_mentee, require_user
+from assistant.ui.common import act as common_act
 
 CADENCE_LABELS = {Cadence.biweekly: "Every two weeks", Cadence.weekly: "Weekly", Cadence.monthly: "Monthly"}
 ACTION_ROWS = 3
-REFUSED = (ValueError, PermissionError, LookupError)  # what the service says no with
 NOTES_STATE = {"scheduled": "no notes yet", "done": "notes saved"}
 
 svc, user = require_user("mentee", "mentor")
@@ -23,14 +23,7 @@ coming, held = svc.meetings_by_phase(user, mentee)
 
 
 def act(action, message: str) -> None:
-    """Run a service call; show its refusal, or rerun with a confirmation."""
-    try:
-        action()
-    except REFUSED as exc:
-        st.error(escape_md(str(exc)))
-    else:
-        st.session_state["meetings_flash"] = message
-        st.rerun()
+    common_act(action, message, "meetings_flash")
 
 
 def schedule_tab() -> None:

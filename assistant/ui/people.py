@@ -2,12 +2,11 @@
 password, pair and unpair them, reset a password, deactivate (records stay)."""
 import streamlit as st
 
-from assistant.auth import MIN_PASSWORD, PasswordPolicyError
-from assistant.service import AccessDenied, NotFound
-from assistant.ui.common import ROLE_ICON, confirm_button, escape_md, flash, require_user
+from assistant.auth import MIN_PASSWORD
+from assistant.ui.common import REFUSED, ROLE_ICON, confirm_button, escape_md, flash, require_user
+from assistant.ui.common import act as common_act
 
 svc, user = require_user("coordinator")
-REFUSED = (ValueError, LookupError, AccessDenied, NotFound, PasswordPolicyError)
 NEW_PERSON = ("new_name", "new_display", "new_password", "new_mentor")  # emptied once they are added
 PICKERS = ("new_mentor", "reset_who")  # selectboxes: emptied to None, not ""
 st.title("👥 People and pairs")
@@ -21,14 +20,7 @@ unpaired = [p.name for p in active if p.role == "mentee" and p.name not in mento
 
 
 def act(action, done: str) -> None:
-    """Run one change; show why it was refused, or rerun to show the result."""
-    try:
-        action()
-    except REFUSED as exc:
-        st.error(escape_md(str(exc)))
-    else:
-        st.session_state["people_notice"] = escape_md(done)
-        st.rerun()
+    common_act(action, escape_md(done), "people_notice")
 
 
 def in_form(form: str, action, done: str, clear: tuple[str, ...]) -> None:
