@@ -245,7 +245,7 @@ CASES: dict[str, Case] = {
 
 # No acting user: how one signs in, and what the server's own operator (CLI) does. Each has
 # its own test below; the operator ones must never be called from a page.
-ENTRY_POINTS = {"login", "login_external", "session_user", "logout", "ensure_admin"}
+ENTRY_POINTS = {"login", "login_external", "session_user", "logout", "ensure_admin", "first_start_pending"}
 OPERATOR_ONLY = {"user", "mentee_for_cli", "export_as_operator"}
 
 

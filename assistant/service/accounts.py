@@ -147,6 +147,12 @@ class AccountService:
         require_role(actor, "coordinator")
         return self.deps.store.set_active(self.user(name).name, True)
 
+    def first_start_pending(self) -> bool:
+        """The first coordinator still has the one-time password `waypoint init` printed: until
+        they choose their own, the sign-in page says how to begin (afterwards it names no account)."""
+        store = self.deps.store
+        return store.get_user(ADMIN) is not None and store.password_must_change(ADMIN)
+
     def ensure_admin(self, password: str | None) -> str | None:
         """First start: create the coordinator `admin` unless one exists.
 

@@ -61,6 +61,7 @@ if submitted:
 
 if (providers := oidc_providers()) is not None:
     oidc_login(providers)
-st.caption("No account yet? Your program coordinator creates one for you. "
-           "First start: sign in as `admin` with WAYPOINT_ADMIN_PASSWORD, or the one-time password "
-           "printed in the terminal that runs Waypoint.")
+st.caption("No account yet? Your program coordinator creates one for you.")
+if svc.first_start_pending():  # only until the first coordinator has chosen their own password
+    st.caption("First start: sign in as `admin` with the one-time password printed in the terminal "
+               "that runs Waypoint.")
