@@ -102,6 +102,15 @@ def test_tokenize_stems_and_drops_stopwords():
     assert tokenize("Independence and MEETING") == ["independ", "meet"]
 
 
+def test_british_and_american_spellings_match():
+    assert tokenize("formalised organisation behaviour prioritising") == \
+        tokenize("formalized organization behavior prioritizing") == ["formal", "organiz", "behavior", "priorit"]
+    assert tokenize("hours four tour raise") == ["hour", "four", "tour", "rais"]  # short words are left alone
+    index = LexicalIndex(["Every organization needs a formal process with real commitments."])
+    british = index.scores("Why should an organisation formalise its process?")
+    assert british[0] > 0.5 and british[0] == index.scores("Why should an organization formalize its process?")[0]
+
+
 def test_bm25_prefers_rare_matching_terms():
     index = LexicalIndex(["mentor meets mentee weekly", "mentor writes a report",
                           "quarterly budget review", "mentor mentor mentor"])

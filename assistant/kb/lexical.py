@@ -30,10 +30,22 @@ also may might must shall us get got let make made way ways much many thing thin
 """.split())
 
 
+# British and American spellings meet before stemming ("organised"/"organized", "behaviour"/
+# "behavior"): a program's guidelines and its people don't always spell alike. Applied to the
+# passages and the questions alike, so a word it rewrites needlessly ("promise") still matches itself.
+_ISE = re.compile(r"(?<=[a-z]{4})is(e|ed|es|ing|ation|ations|er|ers)$")
+_OUR = re.compile(r"(?<=[a-z]{3})our(s|ed|ing|able|ably)?$")
+
+
+def _one_spelling(word: str) -> str:
+    return _OUR.sub(r"or\1", _ISE.sub(r"iz\1", word))
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball (Porter 2) stem: 'meetings'/'meeting' -> 'meet', 'independent'/'independence'
-    -> 'independ'. Cached: a corpus has far fewer distinct words than words."""
+    """Snowball (Porter 2) stem of the word's one spelling: 'meetings'/'meeting' -> 'meet',
+    'organised'/'organized' -> 'organiz'. Cached: a corpus has far fewer distinct words than words."""
+    word = _one_spelling(word)
     with _STEMMER_LOCK:  # a snowball stemmer keeps its work in the object: one caller at a time
         return _STEMMER.stemWord(word)
 
