@@ -6,7 +6,7 @@ import streamlit as st
 from assistant.coach.flow import criteria_status
 from assistant.coach.types import GoalDraft
 from assistant.service.meeting_prep import MAX_MESSAGE  # the longest message the coach takes
-from assistant.ui.common import escape_md, require_user, show_message
+from assistant.ui.common import require_user, send, show_message
 
 svc, user = require_user("mentee")
 st.title("💬 Goal coach")
@@ -49,12 +49,7 @@ with side:
 
 if prompt := st.chat_input("Tell the coach about your goal…", max_chars=MAX_MESSAGE):
     with chat_col:
-        show_message("user", prompt)
-        try:
-            reply = svc.chat(user, prompt)
-        except ValueError as exc:
-            st.error(escape_md(str(exc)))
-            st.stop()  # no rerun: it would wipe the message and why it was refused
+        reply = send(prompt, lambda text: svc.chat(user, text))
         with st.chat_message("assistant"):
             st.write_stream(stream(reply.text))
         if reply.fallback_reason:  # kept for after the rerun, like the prep page's notices

@@ -123,6 +123,17 @@ def goal_header(goal: Goal) -> None:
     st.progress(goal.progress / 100, text=f"{goal.progress}% done")
 
 
+def send(prompt: str, call):
+    """Show the user's message and return `call(prompt)`, the service's reply. A refusal (blank,
+    too long) is shown under the message and the page stops there: a rerun would wipe both."""
+    show_message("user", prompt)
+    try:
+        return call(prompt)
+    except ValueError as exc:
+        st.error(escape_md(str(exc)))
+        st.stop()
+
+
 def show_message(role: str, text: str, backend: str = "", citations=(), hard_breaks: bool = False) -> None:
     """One chat message: the coach's replies as compose-safe Markdown (they quote the mentee's
     words), the mentee's own as plain text; sources on demand; which backend answered."""

@@ -6,7 +6,7 @@ from assistant.coach.prep_models import PrepDraft
 from assistant.service import NotFound
 from assistant.service.meeting_prep import MAX_MESSAGE  # the longest message the coach takes
 from assistant.ui.agenda_view import download_buttons, show_agenda, when
-from assistant.ui.common import escape_md, flash, require_user, show_message
+from assistant.ui.common import escape_md, flash, require_user, send, show_message
 
 svc, user = require_user("mentee")
 st.title("🗓️ Prepare meeting")
@@ -67,12 +67,7 @@ with side:
 
 if prompt := st.chat_input("Tell the coach how things went…", max_chars=MAX_MESSAGE):
     with chat_col:
-        show_message("user", prompt)
-        try:
-            reply = svc.prep_chat(user, prompt)
-        except ValueError as exc:
-            st.error(escape_md(str(exc)))
-            st.stop()  # no rerun: it would wipe the message and why it was refused
+        reply = send(prompt, lambda text: svc.prep_chat(user, text))
         if reply.fallback_reason:
             st.session_state["prep_flash"] = "The language model didn't answer; the offline coach did."
         if reply.agenda:
