@@ -105,11 +105,11 @@ class Goal(Strict):
                              ("Relevant", self.relevance)):
             if value:
                 lines.append(f"- **{label}:** {value}")
-        lines += [f"- **Deadline:** {self.deadline.isoformat()}",
+        lines += [f"- **Deadline:** {self.deadline:%a %d %b %Y}",
                   f"- **Status:** {self.status} ({self.progress}%)"]
         if self.milestones:
             lines += ["", "### Milestones"]
-            lines += [f"- [{'x' if m.done else ' '}] {m.title}" + (f" (by {m.due})" if m.due else "")
+            lines += [f"- [{'x' if m.done else ' '}] {m.title}" + (f" (by {m.due:%d %b %Y})" if m.due else "")
                       for m in self.milestones]
         return "\n".join(lines) + "\n"
 

@@ -174,6 +174,9 @@ def find_measure(text: str) -> str | None:
     found = _numeric_measure(core) or ((m := _MULTIPLE.search(core)) and m.group(0))
     if found:
         return found
+    limits = [ref for ref in scan(text) if ref.role == "limit"]
+    if limits:  # "within a day" for each ticket is a threshold, number or not
+        return text[limits[0].start:limits[0].end]
     for rx in _CREDENTIALS:
         if (m := rx.search(core)):
             return re.sub(r"\s+", " ", m.group("obj")).strip()

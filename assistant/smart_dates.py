@@ -98,6 +98,9 @@ _DUE = ("by", "before", "on", "until", "till", "no later than", "not later than"
 # "within 24 hours" then sets a response time for each item rather than a deadline for the goal.
 _STREAM = re.compile(rf"\b(?P<q>all|every|each|any)\s+(?!(?:of\s+)?(?:(?:the|my|our|your|their|these|those)\s+)?"
                      rf"(?:\d|{NUMBER_RE}))\w", _I)
+# Replying to a kind of thing, in the plural, is a stream of items too ("reply to customer emails within a day").
+_REPLIES = re.compile(r"\b(?:repl(?:y|ies|ying)|respond(?:s|ing)?|answer(?:s|ing)?|acknowledg(?:e|es|ing))\s+"
+                      r"(?:to\s+)?(?:(?:the|my|our|incoming|new|open)\s+)?(?:[a-z-]+\s+)?[a-z]{3,}s\b", _I)
 
 
 @dataclass(frozen=True)
@@ -177,8 +180,10 @@ def _is_limit(text: str, m: re.Match) -> bool:
     if re.match(r"\s+(?:of|after)\s+(?!now\b|today\b)", text[m.end():], _I):
         return True  # relative to an event: "within 2 days of the request"
     unit = m.group("u").lower()
-    if "hour" not in unit and "day" not in unit or not (stream := _STREAM.search(text)):
+    if "hour" not in unit and "day" not in unit:
         return False
+    if not (stream := _STREAM.search(text)):
+        return bool(_REPLIES.search(text)) and ("hour" in unit or (count_value(m.group("n")) or 99) <= 3)
     # "every request" is one at a time; "all X" only with a short window ("complete all trainings within
     # 30 days" is a deadline, "answer all tickets within a day" a response time).
     return stream.group("q").lower() != "all" or "hour" in unit or (count_value(m.group("n")) or 99) <= 2

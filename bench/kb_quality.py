@@ -28,7 +28,9 @@ SHARED = ROOT.parent / "shared"
 SETS = {"dev": SHARED / "eval" / "kb_questions_dev.jsonl",
         "extra": ROOT / "tests" / "data" / "kb_questions_extra.jsonl",
         # Written blind to the system (never tuned on): the closest thing to the held-out set.
-        "blind": ROOT / "tests" / "data" / "kb_questions_blind.jsonl"}
+        "blind": ROOT / "tests" / "data" / "kb_questions_blind.jsonl",
+        # A second blind set, in the dev set's style, measured once before any change it might prompt.
+        "blind2": ROOT / "tests" / "data" / "kb_questions_blind2.jsonl"}
 MODES = {"dense only": 1.0, "keywords only": 0.0, "hybrid": DENSE_WEIGHT}
 
 

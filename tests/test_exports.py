@@ -161,7 +161,7 @@ def test_goals_markdown_lists_each_goal():
     text = goals_markdown(goals()).decode("utf-8")
     assert text.startswith("# Goals of ana\n")
     for g in goals():
-        assert f"## {g.title}" in text and f"**Deadline:** {g.deadline.isoformat()}" in text
+        assert f"## {g.title}" in text and f"**Deadline:** {g.deadline:%a %d %b %Y}" in text
     assert "- [x] Rehearse with the team" in text
     assert goals_markdown([]).decode() == "# Goals\n\nNo goals yet.\n"
 

@@ -87,6 +87,11 @@ Attend 6 of the monthly leadership talks between now and June 30, 2027.|T|T|T|20
 Launch the new help-center search to 50% of customers by March 31, 2027.|T|T|T|2027-03-31
 Be more productive.|F|F|F|
 Reply to all customer emails within 24 hours.|T|T|F|
+Reply to customer emails within 24 hours.|T|T|F|
+Answer support tickets within one business day.|T|T|F|
+Respond to customer complaints within 3 days.|T|T|F|
+Finish the quarterly budget report for finance within 48 hours.|T|F|T|2026-11-25
+Reply to the board's proposal within 2 days.|T|F|T|2026-11-25
 Pair with Jan on the billing refactor.|T|F|F|
 Ask my manager for feedback after every presentation.|T|F|F|
 By 1 March 2027, document the release process for the mobile team.|T|F|T|2027-03-01
