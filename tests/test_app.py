@@ -144,3 +144,34 @@ def test_people_page_keeps_a_refused_entry_and_asks_before_deactivating(home):
     assert not svc.user("lee").active
     program = at.switch_page("assistant/ui/program.py").run()
     assert "1 deactivated account not counted above." in [c.value for c in program.caption]
+
+
+def test_mentee_edits_a_saved_goal_and_keeps_milestones_on_my_goals(home):
+    from datetime import date
+
+    from assistant.models import Goal
+    svc = Service(build_deps(Settings()))
+    goal = svc.deps.store.save_goal(Goal(owner="alex", title="Give 3 talks", deadline=date(2027, 3, 31),
+                                         statement="Give 3 talks at all-hands by March 2027"), by="alex")
+    at = login("alex")
+    at.switch_page("assistant/ui/my_goals.py").run()
+    at.text_input(key=f"edit-{goal.id}-statement").input("Give 3 talks at all-hands by May 2027")
+    at.slider(key=f"edit-{goal.id}-progress").set_value(40)
+    at.button(key=f"FormSubmitter:edit-{goal.id}-Save changes").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    saved = svc.goal(svc.user("alex"), goal.id)
+    assert (saved.statement, saved.progress) == ("Give 3 talks at all-hands by May 2027", 40)
+    assert saved.history[-1].note == "edited: statement, progress 40%"
+    # A milestone after the deadline is refused and what was typed stays for correcting.
+    at.text_input(key=f"ms-title-{goal.id}-0").input("Dry run with Maria")
+    at.date_input(key=f"ms-due-{goal.id}-0").set_value(date(2027, 6, 1))
+    at.button(key=f"FormSubmitter:ms-add-{goal.id}-Add").click().run()
+    assert any("on or before the goal's deadline" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.text_input(key=f"ms-title-{goal.id}-0").value == "Dry run with Maria"
+    at.date_input(key=f"ms-due-{goal.id}-0").set_value(date(2027, 1, 15))
+    at.button(key=f"FormSubmitter:ms-add-{goal.id}-Add").click().run()
+    assert not at.error and at.text_input(key=f"ms-title-{goal.id}-1").value == "", "added: the fields are empty"
+    at.checkbox(key=f"ms-{goal.id}-0-False").check().run()
+    assert not at.exception, at.exception
+    [milestone] = svc.goal(svc.user("alex"), goal.id).milestones
+    assert (milestone.title, milestone.due, milestone.done) == ("Dry run with Maria", date(2027, 1, 15), True)

@@ -191,6 +191,15 @@ CASES: dict[str, Case] = {
     "chat": Case(lambda s, a, r: s.chat(a, "I want to give 2 talks by May 2027"), {"mentee"}, {"mentee"}),
     "goals": Case(lambda s, a, r: s.goals(a, r.mentee), PAIR, check=only_this_mentee),
     "goal": Case(lambda s, a, r: s.goal(a, r.goal_id), PAIR, check=only_this_mentee),
+    "edit_goal": Case(lambda s, a, r: s.edit_goal(a, r.goal_id, progress=40), {"mentee"}, check=only_this_mentee),
+    "add_milestone": Case(lambda s, a, r: s.add_milestone(a, r.goal_id, "Outline the talk"), {"mentee"},
+                          check=only_this_mentee),
+    "set_milestone_done": Case(lambda s, a, r: s.set_milestone_done(
+        a, r.goal_id, len(s.add_milestone(s.deps.store.get_user(r.mentee), r.goal_id, "Outline").milestones) - 1),
+        {"mentee"}, check=only_this_mentee),
+    "remove_milestone": Case(lambda s, a, r: s.remove_milestone(
+        a, r.goal_id, len(s.add_milestone(s.deps.store.get_user(r.mentee), r.goal_id, "Outline").milestones) - 1),
+        {"mentee"}, check=only_this_mentee),
     "mentees": Case(lambda s, a, r: s.mentees(a), {"mentor"}, {"mentor"}, only_own_mentees),
     # meetings, agendas, notes, prep, briefs
     "schedule_meeting": Case(lambda s, a, r: s.schedule_meeting(a, r.mentee, at(30)), PAIR),

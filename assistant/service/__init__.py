@@ -5,6 +5,7 @@ from assistant.deps import Deps
 from assistant.service.access import AccessDenied, NotFound
 from assistant.service.accounts import AccountService, LoginFailed
 from assistant.service.admin import SYSTEM, AdminService
+from assistant.service.goal_edits import GoalEditService
 from assistant.service.goals import ChatReply, GoalService
 from assistant.service.knowledge import KnowledgeService
 from assistant.service.meetings import MeetingService
@@ -13,6 +14,6 @@ from assistant.service.program import ProgramService
 __all__ = ["Service", "AccessDenied", "NotFound", "LoginFailed", "ChatReply", "SYSTEM"]
 
 
-class Service(GoalService, MeetingService, KnowledgeService, AccountService, ProgramService, AdminService):
+class Service(GoalService, GoalEditService, MeetingService, KnowledgeService, AccountService, ProgramService, AdminService):
     def __init__(self, deps: Deps):
         self.deps = deps

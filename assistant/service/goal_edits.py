@@ -1,0 +1,111 @@
+"""Changing a saved goal: its wording, deadline, status and progress, and its milestones.
+
+Only the goal's owner changes it (a mentor reads); every change is a new version in the goal's
+history, with who made it and what changed, so nothing a mentee wrote before is lost.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant.models import Goal, Milestone, User
+from assistant.service.access import NotFound, require_mentee_access
+
+EDITABLE = ("title", "statement", "measure", "target", "baseline", "achievability", "relevance",
+            "deadline", "status", "progress")
+STATUSES = ("active", "done", "dropped")  # "draft" is the chat's, never set by hand
+
+
+class GoalEditService:
+    """Mixin of Service: needs self.deps."""
+
+    def edit_goal(self, actor: User, goal_id: int, **changes: Any) -> Goal:
+        """Change some of a goal's fields (EDITABLE); raises ValueError with a message to show."""
+        goal = self._own_goal(actor, goal_id)
+        unknown = sorted(set(changes) - set(EDITABLE))
+        if unknown:
+            raise ValueError(f"A goal has no field {', '.join(unknown)}.")
+        changed = {k: v for k, v in changes.items() if getattr(goal, k) != v}
+        if not changed:
+            return goal
+        if "status" in changed and changed["status"] not in STATUSES:
+            raise ValueError(f"The status must be one of {', '.join(STATUSES)}.")
+        if "deadline" in changed:
+            self._check_day(changed["deadline"], "The deadline")
+        if changed.get("status") == "done" and "progress" not in changed:
+            changed["progress"] = 100  # marked done: done is 100%
+        return self._save(actor, goal, changed, _note(changed))
+
+    def add_milestone(self, actor: User, goal_id: int, title: str, due: date | None = None) -> Goal:
+        goal = self._own_goal(actor, goal_id)
+        if due is not None:
+            self._check_day(due, "A milestone's date")
+            if due > goal.deadline:
+                raise ValueError(f"A milestone's date must be on or before the goal's deadline "
+                                 f"({goal.deadline:%d %b %Y}).")
+        try:
+            milestone = Milestone(title=title, due=due)
+        except ValidationError:
+            raise ValueError("A milestone needs a title of at most 2,000 characters.") from None
+        milestones = sorted([*goal.milestones, milestone], key=lambda m: (m.due is None, m.due or date.max))
+        return self._save(actor, goal, {"milestones": milestones}, f"milestone added: {milestone.title}")
+
+    def set_milestone_done(self, actor: User, goal_id: int, index: int, done: bool = True) -> Goal:
+        goal = self._own_goal(actor, goal_id)
+        milestone = _milestone(goal, index)
+        milestones = list(goal.milestones)
+        milestones[index] = milestone.model_copy(update={"done": done})
+        verb = "done" if done else "reopened"
+        return self._save(actor, goal, {"milestones": milestones}, f"milestone {verb}: {milestone.title}")
+
+    def remove_milestone(self, actor: User, goal_id: int, index: int) -> Goal:
+        goal = self._own_goal(actor, goal_id)
+        milestone = _milestone(goal, index)
+        milestones = [m for i, m in enumerate(goal.milestones) if i != index]
+        return self._save(actor, goal, {"milestones": milestones}, f"milestone removed: {milestone.title}")
+
+    # -- internals -------------------------------------------------------
+    def _own_goal(self, actor: User, goal_id: int) -> Goal:
+        goal = self.deps.store.get_goal(goal_id)
+        if goal is None:
+            raise NotFound(f"No goal {goal_id}.")
+        require_mentee_access(self.deps.store, actor, goal.owner, write=True)
+        return goal
+
+    def _check_day(self, day: object, what: str) -> None:
+        if not isinstance(day, date):
+            raise ValueError(f"{what} must be a date.")
+        if day < self.deps.today():
+            raise ValueError(f"{what} can't be in the past ({day:%d %b %Y}).")
+
+    def _save(self, actor: User, goal: Goal, changed: dict, note: str) -> Goal:
+        try:  # validated as a whole: a blank statement or a progress of 120 is refused here
+            edited = Goal.model_validate({**goal.model_dump(), **changed})
+        except ValidationError as exc:
+            raise ValueError(_readable(exc)) from None
+        saved = self.deps.store.save_goal(edited, by=actor.name, note=note)
+        if "progress" in changed:  # the mentor's progress chart
+            self.deps.store.record_progress([(saved.id, saved.progress)])
+        return saved
+
+
+def _milestone(goal: Goal, index: int) -> Milestone:
+    if not 0 <= index < len(goal.milestones):
+        raise NotFound(f"Goal {goal.id} has no milestone {index + 1}.")
+    return goal.milestones[index]
+
+
+def _note(changed: dict) -> str:
+    parts = []
+    for key, value in changed.items():
+        shown = f"{value:%Y-%m-%d}" if isinstance(value, date) else f"{value}%" if key == "progress" else None
+        parts.append(f"{key} {shown}" if shown else key)
+    return "edited: " + ", ".join(parts)
+
+
+def _readable(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "the goal"
+    return f"{field}: {first['msg']}."

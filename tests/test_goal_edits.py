@@ -1,0 +1,82 @@
+"""A mentee changes a saved goal: fields, status, progress and milestones, each a new version."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.service import AccessDenied, NotFound
+from meetings_support import svc, who  # noqa: F401  (fixture)
+
+
+def alex_goal(svc):  # noqa: F811
+    return svc.goals(who(svc, "alex"))[0]
+
+
+def test_edit_keeps_the_old_version_with_who_and_what(svc):  # noqa: F811
+    goal = alex_goal(svc)
+    edited = svc.edit_goal(who(svc, "alex"), goal.id, statement="Give 3 talks at all-hands by May 2027",
+                           deadline=date(2027, 5, 31), progress=30)
+    assert edited.statement.endswith("May 2027") and edited.deadline == date(2027, 5, 31)
+    last = edited.history[-1]
+    assert last.by == "alex" and last.note == "edited: statement, deadline 2027-05-31, progress 30%"
+    assert last.snapshot["statement"] == goal.statement and last.snapshot["deadline"] == "2027-03-31"
+    # the mentor's chart gets the new progress
+    assert [p.progress for p in svc.deps.store.progress_history([goal.id])[goal.id]] == [30]
+
+
+def test_an_edit_that_changes_nothing_adds_no_version(svc):  # noqa: F811
+    goal = alex_goal(svc)
+    same = svc.edit_goal(who(svc, "alex"), goal.id, title=goal.title, progress=goal.progress)
+    assert len(same.history) == len(goal.history)
+
+
+def test_marking_done_sets_progress_to_100(svc):  # noqa: F811
+    goal = svc.edit_goal(who(svc, "alex"), alex_goal(svc).id, status="done")
+    assert (goal.status, goal.progress) == ("done", 100)
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"statement": "   "}, "statement"),
+    ({"progress": 120}, "progress"),
+    ({"status": "draft"}, "status must be one of active, done, dropped"),
+    ({"deadline": date(2026, 11, 1)}, "can't be in the past"),
+    ({"owner": "sam"}, "no field owner"),
+])
+def test_bad_edits_are_refused_with_a_reason_and_change_nothing(svc, changes, message):  # noqa: F811
+    goal = alex_goal(svc)
+    with pytest.raises(ValueError, match=message):
+        svc.edit_goal(who(svc, "alex"), goal.id, **changes)
+    assert svc.goal(who(svc, "alex"), goal.id) == goal
+
+
+def test_milestones_are_added_in_date_order_ticked_and_removed(svc):  # noqa: F811
+    alex, goal = who(svc, "alex"), alex_goal(svc)
+    goal = svc.add_milestone(alex, goal.id, "Dry run with Maria", date(2027, 1, 15))
+    assert [m.title for m in goal.milestones] == ["Dry run with Maria", "Write the first outline", "Book a slot"]
+    goal = svc.set_milestone_done(alex, goal.id, 0)
+    assert goal.milestones[0].done and goal.history[-1].note == "milestone done: Dry run with Maria"
+    goal = svc.set_milestone_done(alex, goal.id, 0, done=False)
+    assert not goal.milestones[0].done
+    goal = svc.remove_milestone(alex, goal.id, 2)
+    assert [m.title for m in goal.milestones] == ["Dry run with Maria", "Write the first outline"]
+    assert goal.history[-1].snapshot["milestones"][2]["title"] == "Book a slot"  # kept in the history
+
+
+def test_milestone_dates_fit_the_goal_and_bad_indexes_are_not_found(svc):  # noqa: F811
+    alex, goal = who(svc, "alex"), alex_goal(svc)
+    with pytest.raises(ValueError, match="on or before the goal's deadline"):
+        svc.add_milestone(alex, goal.id, "Too late", date(2027, 4, 30))
+    with pytest.raises(ValueError, match="title"):
+        svc.add_milestone(alex, goal.id, "  ")
+    with pytest.raises(NotFound):
+        svc.set_milestone_done(alex, goal.id, 7)
+    assert svc.goal(alex, goal.id) == goal
+
+
+def test_only_the_owner_edits(svc):  # noqa: F811
+    goal = alex_goal(svc)
+    for name in ("maria", "sam", "cora"):  # his mentor reads but doesn't write
+        with pytest.raises(AccessDenied):
+            svc.edit_goal(who(svc, name), goal.id, progress=50)
+    assert svc.goal(who(svc, "maria"), goal.id).progress == goal.progress
