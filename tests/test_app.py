@@ -175,3 +175,18 @@ def test_mentee_edits_a_saved_goal_and_keeps_milestones_on_my_goals(home):
     assert not at.exception, at.exception
     [milestone] = svc.goal(svc.user("alex"), goal.id).milestones
     assert (milestone.title, milestone.due, milestone.done) == ("Dry run with Maria", date(2027, 1, 15), True)
+
+
+def test_a_long_chat_draws_its_recent_messages_and_the_rest_on_demand(home):
+    from assistant.models import Message
+    from assistant.ui.common import RECENT_MESSAGES
+    svc = Service(build_deps(Settings()))
+    conv = svc.deps.store.open_conversation("alex", "goal")
+    conv.messages += [Message(role="user" if i % 2 == 0 else "assistant", text=f"message number {i}") for i in range(40)]
+    svc.deps.store.save_conversation(conv)
+    at = login("alex")
+    assert len(at.chat_message) == RECENT_MESSAGES and "message number 39" in all_text(at)
+    assert "message number 9" not in all_text(at) and "message number 10" in all_text(at)
+    at.button(key="chat-all-button").click().run()
+    assert not at.exception, at.exception
+    assert len(at.chat_message) == 40 and "message number 0" in all_text(at)

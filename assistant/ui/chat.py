@@ -6,7 +6,7 @@ import streamlit as st
 from assistant.coach.flow import criteria_status
 from assistant.coach.types import GoalDraft
 from assistant.service.meeting_prep import MAX_MESSAGE  # the longest message the coach takes
-from assistant.ui.common import require_user, send, show_message
+from assistant.ui.common import recent, require_user, send, show_message
 
 svc, user = require_user("mentee")
 st.title("💬 Goal coach")
@@ -28,7 +28,7 @@ with chat_col:
         show_message("assistant", "Hi! What would you like to get better at, or achieve, in the next few months? "
                      "Tell me as much as you like: what, how you'll measure it, by when, what support you have "
                      "and why it matters.")
-    for m in conv.messages:
+    for m in recent(conv.messages, "chat-all"):
         show_message(m.role, m.text, m.backend, m.citations)
 
 with side:

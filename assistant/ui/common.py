@@ -12,6 +12,7 @@ ROLE_ICON = {"mentee": "🌱", "mentor": "🧭", "coordinator": "🗂️"}
 BACKEND_LABELS = {"offline": "the offline coach"}  # who answered a chat turn, in words
 
 
+RECENT_MESSAGES = 30  # chat messages drawn before "Show earlier messages"
 REFUSED = (ValueError, PermissionError, LookupError)  # how the service says no (AccessDenied, NotFound…)
 
 
@@ -150,6 +151,18 @@ def show_message(role: str, text: str, backend: str = "", citations=(), hard_bre
                 st.text(cite.text)
         if backend:
             st.caption(f"answered by {escape_md(BACKEND_LABELS.get(backend, backend))}")
+
+
+def recent(messages: list, key: str, shown: int = RECENT_MESSAGES) -> list:
+    """The last `shown` messages, with a button for the earlier ones: a conversation that went on
+    over several goals would otherwise be drawn whole on every turn (seconds in the browser)."""
+    earlier = len(messages) - shown
+    if earlier <= 0 or st.session_state.get(key):
+        return messages
+    if st.button(f"Show {earlier} earlier message{'s' if earlier > 1 else ''}", key=f"{key}-button", type="tertiary"):
+        st.session_state[key] = True
+        st.rerun()
+    return messages[earlier:]
 
 
 def pick_mentee(svc: Service, user: User, key: str) -> str:

@@ -6,7 +6,7 @@ from assistant.coach.prep_models import PrepDraft
 from assistant.service import NotFound
 from assistant.service.meeting_prep import MAX_MESSAGE  # the longest message the coach takes
 from assistant.ui.agenda_view import download_buttons, show_agenda, when
-from assistant.ui.common import escape_md, flash, require_user, send, show_message
+from assistant.ui.common import escape_md, flash, recent, require_user, send, show_message
 
 svc, user = require_user("mentee")
 st.title("🗓️ Prepare meeting")
@@ -50,7 +50,7 @@ def edit_form() -> None:
 
 
 with chat_col:
-    for m in conv.messages:
+    for m in recent(conv.messages, "prep-all"):
         show_message(m.role, m.text, m.backend if m.role == "assistant" else "", hard_breaks=True)
 
 with side:
