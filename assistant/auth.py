@@ -11,6 +11,7 @@ hashes of passwords, SHA-256 digests of session tokens), never a secret itself.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -59,6 +60,20 @@ def needs_rehash(stored_hash: str) -> bool:
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
+
+
+PASSWORD_RULES = f"at least {MIN_PASSWORD} characters, not containing the user name"
+_USER_NAME = re.compile(r"[a-z0-9][a-z0-9._@+-]{1,79}")
+
+
+def normalize_username(name: str) -> str:
+    """A new account's name in its one form: trimmed, lower case (a phone keyboard's "Alex" is
+    alex), letters, digits and . _ @ + - only (OIDC accounts are named by their email)."""
+    name = name.strip().lower()
+    if not _USER_NAME.fullmatch(name):
+        raise ValueError("A user name needs 2 to 80 characters: letters, digits and . _ @ + - "
+                         "(no spaces; the full name goes in its own field).")
+    return name
 
 
 def check_password(password: str, username: str = "") -> None:

@@ -8,8 +8,36 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
-app = typer.Typer(help="Waypoint: turn mentoring wishes into SMART goals.", no_args_is_help=True)
+
+class _Commands(TyperGroup):
+    """Every command's refusals and bad input end in one `Error: ...` line and exit 1, never a
+    traceback; anything else is a bug and keeps its traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (ValueError, LookupError, PermissionError, OSError) as exc:  # pydantic's errors are ValueErrors
+            typer.secho(f"Error: {_message(exc)}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from None
+
+
+def _message(exc: Exception) -> str:
+    from pydantic import ValidationError
+    if isinstance(exc, ValidationError):  # e.g. WAYPOINT_TIMEZONE=Mars/Olympus: name the setting
+        first = exc.errors()[0]
+        where = "_".join(str(p) for p in first["loc"])
+        name = f"WAYPOINT_{where.upper()}" if exc.title == "Settings" else where
+        return f"{name}: {first['msg']}" if where else first["msg"]
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.strerror or exc}: {exc.filename}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "the file is not UTF-8 text; save it as UTF-8 and try again"
+    return str(exc).strip("'\"") if isinstance(exc, KeyError) else str(exc)
+
+
+app = typer.Typer(help="Waypoint: turn mentoring wishes into SMART goals.", no_args_is_help=True, cls=_Commands)
 smart_app = typer.Typer(help="SMART analysis of a goal statement.", no_args_is_help=True)
 goals_app = typer.Typer(help="Saved goals.", no_args_is_help=True)
 users_app = typer.Typer(help="People and their roles.", no_args_is_help=True)
@@ -72,13 +100,13 @@ def smart_assess(text: str, today: Optional[str] = typer.Option(None, help="YYYY
 
 
 @app.command()
-def chat(user: str = typer.Option(..., "--user", help="Mentee name (created if new)."),
+def chat(user: str = typer.Option(..., "--user", help="Mentee name (see `waypoint users add`)."),
          script: Optional[Path] = typer.Option(None, "--script", help="One mentee message per line."),
          today: Optional[str] = typer.Option(None, help="YYYY-MM-DD (default: today)."),
          as_json: bool = typer.Option(False, "--json", help="Print the transcript as JSON.")):
     """Draft a SMART goal with the coach (interactive, or scripted with --script)."""
     service = _service(_today(today))
-    actor = service.mentee_for_cli(user)
+    actor = service.user(user)
     if actor.role != "mentee":
         _fail(f"{user!r} is a {actor.role}; only mentees draft goals.")
     lines = _script_lines(script) if script else None

@@ -30,10 +30,10 @@ def _knowledge_base() -> Iterator[KnowledgeBase]:
     try:
         yield KnowledgeBase(Settings())
     except KBError as exc:
-        errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        errors.print(f"[red]Error:[/red] {exc}", markup=True, highlight=False)
         raise typer.Exit(1) from exc
     except (OSError, ConnectionError, TimeoutError) as exc:  # e.g. the Chroma server went away
-        errors.print(f"[red]error:[/red] {type(exc).__name__}: {exc}", markup=True, highlight=False)
+        errors.print(f"[red]Error:[/red] {type(exc).__name__}: {exc}", markup=True, highlight=False)
         raise typer.Exit(1) from exc
 
 
@@ -79,7 +79,7 @@ def remove(doc_id: str = typer.Argument(..., help="Id shown by `waypoint kb list
     with _knowledge_base() as kb:
         removed = kb.remove(doc_id)
     if not removed:
-        errors.print(f"[red]error:[/red] no document with id {doc_id!r} (see `waypoint kb list`)",
+        errors.print(f"[red]Error:[/red] no document with id {doc_id!r} (see `waypoint kb list`)",
                      markup=True, highlight=False)
         raise typer.Exit(1)
     console.print(f"Removed {doc_id}.")
@@ -98,6 +98,8 @@ def search(query: str = typer.Argument(..., help="A question, e.g. 'how often sh
            k: int = typer.Option(3, "-k", min=1, max=50, help="How many passages."),
            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Show the passages that best answer a question, best first."""
+    if not query.strip():
+        raise typer.BadParameter("give a question to search for", param_hint="QUERY")
     with _knowledge_base() as kb:
         hits = kb.search(query, k)
     if as_json:

@@ -384,3 +384,17 @@ def test_oidc_sign_in_without_an_account_is_refused(app_home):
     assert at.button(key="oidc_logout")
     with app_home.deps.store.engine.connect() as conn:
         assert conn.execute(select(sessions)).all() == []  # nobody was signed in
+
+
+def test_user_names_have_one_form_and_sign_in_ignores_capitals(svc):
+    lee = svc.create_account(SYSTEM, "  Lee.Park ", "mentee", PASSWORD, must_change=False)
+    assert lee.name == "lee.park"
+    assert svc.login("Lee.Park", PASSWORD).user.name == "lee.park"  # a phone keyboard's capital
+    assert svc.login("ALEX", SECRET).user.name == "alex"
+    with pytest.raises(ValueError, match="already exists"):
+        svc.create_account(SYSTEM, "ALEX", "mentee", PASSWORD)
+    for bad in ("Jo Rivera", "x", "-dash", "a" * 81, "née"):
+        with pytest.raises(ValueError, match="2 to 80 characters"):
+            svc.create_account(SYSTEM, bad, "mentee", PASSWORD)
+    assert svc.create_account(SYSTEM, "pat@example.com", "mentor", PASSWORD).name == "pat@example.com"
+    assert {u.name for u in svc.users(SYSTEM)} == {"coord", "maria", "alex", "lee.park", "pat@example.com"}

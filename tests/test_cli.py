@@ -59,6 +59,7 @@ def test_scripted_chat_saves_goal_and_lists_it(home, tmp_path):
                       "My manager gives me an hour a week to prepare\n"
                       "I want to lead the team one day\n"
                       "yes\n")
+    assert invoke("users", "add", "alex", "--role", "mentee").exit_code == 0
     r = invoke("--home", str(home), "chat", "--user", "alex", "--script", str(script),
                "--today", "2026-11-23", "--json")
     assert r.exit_code == 0, r.output
@@ -76,6 +77,7 @@ def test_chat_resumes_a_draft_across_runs(home, tmp_path):
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"
     first.write_text("Shadow the sales team on 4 client calls\n")
     second.write_text("by February 2027\n")
+    invoke("users", "add", "sam", "--role", "mentee")
     invoke("chat", "--user", "sam", "--script", str(first), "--today", "2026-11-23")
     r = invoke("chat", "--user", "sam", "--script", str(second), "--today", "2026-11-23", "--json")
     reply = json.loads(r.output)[-1]["text"]
@@ -100,6 +102,7 @@ def test_goals_list_unknown_user(home):
 
 
 def test_missing_script_file(home, tmp_path):
+    invoke("users", "add", "alex", "--role", "mentee")
     r = invoke("chat", "--user", "alex", "--script", str(tmp_path / "nope.txt"))
     assert r.exit_code == 1 and "no such script" in r.output
 
@@ -119,3 +122,37 @@ def test_init_refuses_a_weak_admin_password(home, monkeypatch):
     monkeypatch.setenv("WAYPOINT_ADMIN_PASSWORD", "short")
     r = invoke("init")
     assert r.exit_code == 1 and "not accepted" in r.output
+
+
+def test_chat_never_creates_an_account_for_a_mistyped_name(home, tmp_path):
+    script = tmp_path / "chat.txt"
+    script.write_text("Give 3 talks by March 2027\n")
+    r = invoke("chat", "--user", "alx", "--script", str(script))
+    assert r.exit_code == 1 and "No user named 'alx'" in r.output
+    assert json.loads(invoke("users", "list", "--json").output) == []
+
+
+def test_bad_input_ends_in_one_error_line_not_a_traceback(home, tmp_path, monkeypatch):
+    assert invoke("users", "add", "maria", "--role", "mentor").exit_code == 0
+    invoke("users", "add", "alex", "--role", "mentee", "--mentor", "maria")
+    # a failed pairing adds nobody
+    r = invoke("users", "add", "bob", "--role", "mentee", "--mentor", "alex")
+    assert r.exit_code == 1 and "'alex' is not a mentor" in r.output
+    r = invoke("users", "add", "dana", "--role", "mentee", "--mentor", "ghost")
+    assert r.exit_code == 1 and "No user named 'ghost'" in r.output
+    assert {u["name"] for u in json.loads(invoke("users", "list", "--json").output)} == {"maria", "alex"}
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Présenter 3 fois\n".encode("latin-1"))
+    too_long = tmp_path / "long.txt"
+    too_long.write_text("x" * 4100 + "\n")
+    for args, says in [(("chat", "--user", "alex", "--script", str(latin1)), "not UTF-8"),
+                       (("chat", "--user", "alex", "--script", str(too_long)), "too long"),
+                       (("goals", "export", "--user", "alex", "--format", "md", "--out", str(tmp_path / "no" / "g.md")),
+                        "No such file or directory"),
+                       (("kb", "search", "  "), "give a question")]:
+        r = invoke(*args)
+        assert r.exit_code != 0 and says in r.output and "Traceback" not in r.output, (args, r.output)
+        assert not isinstance(r.exception, (ValueError, OSError)), "handled, not raised"
+    monkeypatch.setenv("WAYPOINT_TIMEZONE", "Mars/Olympus")
+    r = invoke("goals", "list", "--user", "alex")
+    assert r.exit_code == 1 and r.output.startswith("Error: WAYPOINT_TIMEZONE") and "Traceback" not in r.output

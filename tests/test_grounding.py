@@ -5,7 +5,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.deps import build_deps
-from assistant.service import SYSTEM, AccessDenied, Service
+from assistant.service import SYSTEM, AccessDenied, NotFound, Service
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +78,19 @@ def test_replace_swaps_a_document_for_a_new_file_and_keeps_it_on_a_bad_upload(sv
     new = svc.kb_replace(casey, old.doc_id, "travel-v2.md", b"# Travel policy\n\n## Trips\n\nNo travel.\n")
     ids = {d.doc_id: d.source for d in svc.kb_documents(casey)}
     assert new.status == "added" and old.doc_id not in ids and ids[new.doc_id] == "travel-v2.md"
+
+
+def test_replacing_with_another_documents_file_changes_nothing(svc):
+    casey = svc.user("casey")
+    travel = svc.kb_upload(casey, "travel.md", b"# Travel policy\n\n## Trips\n\nMentors may travel once a year.\n")
+    remote = svc.kb_upload(casey, "remote.md", b"# Remote mentoring\n\n## Calls\n\nUse video calls.\n")
+    before = svc.kb_documents(casey)
+    same_file = svc.kb_replace(casey, travel.doc_id, "remote.md", b"# Remote mentoring\n\n## Calls\n\nUse video calls.\n")
+    assert same_file.status == "error" and "already in the guidelines as “Remote mentoring”" in same_file.error
+    same_name = svc.kb_replace(casey, travel.doc_id, "remote.md", b"# Remote mentoring\n\n## Calls\n\nPhone is fine.\n")
+    assert same_name.status == "error" and "already has the file name remote.md" in same_name.error
+    assert svc.kb_documents(casey) == before, "neither document was touched"
+    assert any("video calls" in c.text for c in svc.kb_search(casey, "video calls", k=3))
+    with pytest.raises(NotFound):
+        svc.kb_replace(casey, "no-such-doc", "x.md", b"# X\n\ntext")
+    assert remote.doc_id in {d.doc_id for d in svc.kb_documents(casey)}

@@ -181,3 +181,20 @@ def test_brief_cites_a_guideline_tip_when_the_library_has_one(tmp_path, monkeypa
     assert brief.tip is not None and brief.tip.source == "05-feedback.md"
     assert brief.tip_source.startswith("Giving and Receiving Feedback")
     assert brief.tip.score >= svc.deps.settings.kb_min_score
+
+
+@pytest.mark.parametrize("how", ["unpair", "deactivate the mentor"])
+def test_ending_a_pair_cancels_its_meetings_ahead_and_keeps_the_past(svc, how):  # noqa: F811
+    from assistant.meeting_models import Meeting
+    alex = who(svc, "alex")
+    past = svc.deps.store.add_meeting(Meeting(mentee="alex", mentor="maria", created_by="alex",
+                                              starts_at=datetime(2026, 11, 16, 10, tzinfo=timezone.utc)))
+    ahead = [svc.schedule_meeting(alex, "alex", at(day)) for day in (26, 30)]
+    if how == "unpair":
+        svc.unpair(who(svc, "cora"), "maria", "alex")
+    else:
+        svc.deactivate(who(svc, "cora"), "maria")
+    store = svc.deps.store
+    assert [store.get_meeting(m.id).status for m in ahead] == ["cancelled", "cancelled"]
+    assert store.get_meeting(past.id).status == "scheduled", "the past stays as it was"
+    assert svc.meetings_by_phase(alex, "alex")[0] == [], "alex sees nothing coming up with his old mentor"

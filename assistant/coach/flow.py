@@ -192,6 +192,14 @@ def _action(draft: GoalDraft) -> str:
     return LEAD.sub("", draft.what.strip().rstrip("."), count=1)
 
 
+def specific(draft: GoalDraft) -> str:
+    """The Specific part: the action and its object, without "I want to" or the deadline."""
+    text = _action(draft)
+    if draft.deadline_text:
+        text = replace_phrase(text, draft.deadline_text, "").strip(" ,;-") or text
+    return text[:1].upper() + text[1:]
+
+
 def statement(draft: GoalDraft) -> str:
     """The goal as one sentence, reusing the mentee's words where they already say it."""
     text = _action(draft)
@@ -214,11 +222,17 @@ def to_goal(draft: GoalDraft, owner: str) -> Goal:
     """The confirmed draft as a Goal record (status active)."""
     if draft.deadline is None or missing(draft):
         raise ValueError(f"draft is not complete: missing {missing(draft)}")
-    return Goal(owner=owner, title=title(draft), statement=statement(draft),
-                measure=draft.measure, target=draft.target or draft.measure,
-                baseline=draft.baseline, achievability=draft.achievability,
-                relevance=draft.relevance, deadline=draft.deadline,
+    return Goal(owner=owner, title=title(draft), statement=_clip(statement(draft)),
+                measure=_clip(draft.measure), target=_clip(draft.target or draft.measure),
+                baseline=_clip(draft.baseline), achievability=_clip(draft.achievability),
+                relevance=_clip(draft.relevance), deadline=draft.deadline,
                 milestones=draft.milestones, status="active")
+
+
+def _clip(text: str, limit: int = 2000) -> str:
+    """A part that grew past what a goal holds (several long messages joined) is cut, not refused:
+    refusing at "yes" would leave a finished draft that can never be saved."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _has_number(text: str) -> bool:

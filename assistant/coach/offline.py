@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from assistant.coach.flow import LEAD, is_vague, replace_phrase
-from assistant.coach.text import plain
+from assistant.coach.text import plain, question_form, without_lead_in
 from assistant.coach.types import GoalDraft, GoalUpdate, TurnRequest, TurnResult
 from assistant.smart import deadline_phrase, find_measure, is_specific, parse_deadline
 
@@ -20,10 +20,13 @@ CONFIRM = re.compile(r"^\W*(yes|yep|yeah|yup|sure|ok(ay)?|save( it)?|please save
 REJECT = re.compile(r"^\W*(no|nope|nah|not (quite|yet|really)|wait|hmm+)\b", _I)
 RESTART = re.compile(r"\b(start (over|again|afresh)|restart|from scratch|scrap (that|this|it)|reset|"
                      r"(a|another) (new|different) goal)\b", _I)
-QUIT = re.compile(r"^\W*(quit|exit|bye|goodbye|leave|stop|cancel|later|not now|pause|"
+QUIT = re.compile(r"^\W*(quit|exit|bye|goodbye|leave(?! (?:it|that|this|my)\b)|stop|cancel|later|not now|pause|"
                   r"i'?ll (come back|continue|finish) (to this )?later)\b", _I)
-QUESTION = re.compile(r"^\W*(how|what|when|where|why|who|which|should|can|could|is|are|do|does|"
-                      r"will|would|may)\b.*\?\s*$", _I | re.S)
+FREE_TEXT = ("achievability", "relevance")  # slots whose answer is stored as the mentee typed it
+# "I'm not sure, maybe 3 hours a week?" is a tentative answer, not a question to the coach.
+HEDGE = re.compile(r"\b(not sure|maybe|perhaps|probably|possibly|i think|i guess|i suppose|i'?d say|roughly|"
+                   r"around|about|at least|hopefully)\b", _I)
+PURPOSE = re.compile(r"^\W*(to|for|so|as)\b", _I)  # "to lead the team one day?" answers "why does it matter?"
 GREETING = re.compile(r"^\W*(hi|hello|hey|good (morning|afternoon|evening))\W*$", _I)
 EDIT = re.compile(r"\b(?:change|set|make|update|move|push|extend|edit)\s+(?:the\s+|my\s+)?"
                   r"(deadline|due date|date|target|measure|metric|goal|statement|what|reason|why|relevance|"
@@ -40,16 +43,37 @@ WHY = re.compile(r"\b(because|so that|so i can|so i could|in order to|which (wil
                  r"(aim|aiming|hoping|working|going) (for|towards?) (a|an|the|my) ([\w-]+ ){0,3}"
                  r"(role|position|promotion|job)|career (goal|move|growth|path|change))\b", _I)
 SUPPORT = re.compile(r"\b(my (manager|lead|boss|team lead|mentor)|budget|(\d+|an?|one|two|a few) hours?|"
-                     r"i (have|'ve got|can (spend|set aside|dedicate|use|make))|with (the )?(help|support)|"
+                     r"i (have(?! to\b)|'ve got|can (spend|set aside|dedicate|use|make))|with (the )?(help|support)|"
                      r"support from|access to|(company|employer|team|manager) (pays|will pay|covers|sponsors|funds)|"
-                     r"paid by|covered by|sponsor\w*|(is|are|has) agreed|constraint|resources?|time (each|every|per))\b", _I)
+                     r"paid by|covered by|sponsor\w*|(is|are|has) agreed|approved|set aside|supports?|constraint|resources?|"
+                     r"time (each|every|per))\b", _I)
+# A clause about resources joined to the goal or its reason: "... and I have 4 hours a week approved".
+AND_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:and|plus|but|also)\s+(?=(?:i|i'?ve|i'?m|there|we|(?:my|our|the) (?:manager|lead|"
+                        r"boss|team lead|mentor|company|employer|team))\b)", _I)
+RESOURCE = re.compile(r"\b((\d+|an?|one|two|three|four|five|a few|some) (hours?|days?|afternoons?|mornings?|evenings?)|"
+                      r"budget|set aside|approv\w*|support\w*|sponsor\w*|access to|pays? for|paid for|covers|funds?|"
+                      r"time (off|each|every|per)|study time|training time|helps? me)\b", _I)
 FILLER = set("maybe about around roughly say like probably perhaps i think guess so well um let's make it".split())
-PLACEHOLDER = set("do this it that get done achieve finish complete reach the my goal one something".split())
+PLACEHOLDER = set("do this it that get done achieve finish complete reach the my goal one something have has had be "
+                  "all everything wrapped up sorted ready finished completed achieved need i to".split())
 CONDITION = re.compile(r"^\W*(?:when|whenever|once|if|after|until|as soon as)\s", _I)
 QUALIFIER = re.compile(r"^\W*(?:for|with|in|at|on|to|by|through|during|within|across|among|around|about)\s", _I)
 BASELINE = re.compile(r"\b(currently|right now|at the moment|so far|today i|at present|from (\d+|zero|none))\b", _I)
 SKIPPY = re.compile(r"^\W*(i (really )?don'?t know|not sure|no idea|dunno|skip( (it|this|that))?|pass|n/?a|none|"
                     r"no|nope|nah|nothing( really)?|not really|no thanks)\W*$", _I)
+# A refusal to answer declines the part like "skip": "I'd rather not say", "none of your business".
+DECLINE = re.compile(r"^\W*(?:(?:no|sorry|um+|hmm+|well)\W+)*(?:i'?d (?:rather|prefer) not|i (?:would )?(?:rather|prefer) not|"
+                     r"(?:rather|prefer) not|i (?:don'?t|do not) (?:want|wish|care|feel like)|i'?m not (?:comfortable|going)|"
+                     r"i (?:won'?t|can'?t) (?:say|share|tell|answer)|none of your business|no comment|not telling|"
+                     r"(?:that'?s|it'?s) (?:private|personal)|(?:i'?ll |i )?pass)(?: to)?(?: (?:say(?:ing)?|shar(?:e|ing)|tell(?:ing)?|"
+                     r"answer(?:ing)?|go(?:ing)? into|talk(?:ing)? about|disclos(?:e|ing))(?: (?:it|that|this|you))?)?"
+                     r"(?:\W+(?:on (?:that|this)(?: one)?|that one|right now|for now|here|thanks|thank you|sorry))*\W*$", _I)
+# The mentee names the part they answer: "the achievable part should be: ...", "relevant: ...",
+# "it's achievable because ..."; the label is no part of the answer.
+LABEL = re.compile(r"^\W*(?:(?:the|my) )?(?:(?P<achievability>achievab\w*)|(?P<relevance>relevan\w*|reasons?|why it matters))"
+                   r"(?: part| bit)?\s*(?:(?:should|would|will) be|is|are|[:=-])\s*:?\s*(?:that\s+)?|"
+                   r"^\W*(?:(?:it|this)(?:'s| is| will be) )?(?:(?P<a>achievable|doable|realistic|feasible)|"
+                   r"(?P<r>relevant|important(?: to me)?))\s*(?:because|since|:)\s+", _I)
 # The mentee insists on what they said: "keep it as it is", "that's fine as is", "no, that's it".
 KEEP = re.compile(r"^\W*(?:(?:no|nah|nope)\W+)?(?:(?:just |please )?(?:keep|leave) (?:it|that|this|my (?:goal|wording))"
                   r"(?: (?:as (?:it is|is)|like (?:that|this)|unchanged))?|"
@@ -77,7 +101,7 @@ class OfflineBackend:
 
 def understand(text: str, draft: GoalDraft, expecting: str | None, today: date) -> GoalUpdate:
     """The mentee's words as a GoalUpdate (pure)."""
-    text = plain(text)
+    text = without_lead_in(plain(text))
     if not text or GREETING.match(text):
         return GoalUpdate()
     if QUIT.match(text):
@@ -89,19 +113,32 @@ def understand(text: str, draft: GoalDraft, expecting: str | None, today: date) 
                      edit.group(2).strip(), today)
     if draft.stage == "confirming" and CONFIRM.match(text) and not parse_deadline(text, today):
         return GoalUpdate(intent="confirm")
-    if QUESTION.match(text) and expecting not in ("relevance", "achievability"):
+    if asks_coach(text, expecting):
         return GoalUpdate(intent="question", question=text)
     if draft.stage == "confirming" and REJECT.match(text) and len(text.split()) <= 3:
         return GoalUpdate(intent="reject")
+    if (label := LABEL.match(text)) and text[label.end():].strip():
+        text, expecting = text[label.end():], "achievability" if label["achievability"] or label["a"] else "relevance"
     fix = CORRECT.match(text) if draft.what else None  # nothing to correct before the goal is there
     if fix and len(fix.group(1).split()) <= 5 and (update := _correction(fix.group(1).strip(" ."), today)):
         return update
     if draft.stage == "collecting" and expecting:
-        if SKIPPY.match(text) or KEEP.match(text):
+        if SKIPPY.match(text) or KEEP.match(text) or DECLINE.match(text):
             return GoalUpdate(intent="skip")  # declined, or kept as worded: not asked again
         if AFFIRM.match(text):
             return GoalUpdate()  # "yes" to an open question says nothing: it is asked once more
     return _info(text, draft, expecting, today)
+
+
+def asks_coach(text: str, expecting: str | None) -> bool:
+    """`text` is a question to the coach rather than an answer to what it asked."""
+    form = question_form(without_lead_in(plain(text)))
+    if form != "tag" or expecting not in FREE_TEXT:
+        return form == "asks"
+    # A free-text answer is stored as typed, so a bare "...?" is taken for a question
+    # unless it is hedged or on topic ("maybe 3 hours a week?", "for my promotion?").
+    cue = SUPPORT if expecting == "achievability" else WHY
+    return not (HEDGE.search(text) or cue.search(text) or PURPOSE.match(text) or re.search(r"\d", text))
 
 
 def _edit(slot: str, value: str, today: date) -> GoalUpdate:
@@ -130,8 +167,10 @@ def _read_date(text: str, today: date) -> date | None:
 def _deadline(text: str, draft: GoalDraft, expecting: str | None, today: date) -> dict:
     deadline = parse_deadline(text, today) or (_read_date(text, today) if expecting == "deadline" else None)
     # Once a deadline is set, only an explicit edit changes it: "I can use Friday afternoons"
-    # is about time to work on the goal, not a new deadline.
-    if deadline and (draft.deadline is None or expecting == "deadline"):
+    # is about time to work on the goal, not a new deadline. A goal stated with its own
+    # deadline ("Earn X by June 30, 2027") answering "what exactly?" restates both.
+    restated = expecting == "what" and bool(deadline_phrase(text))
+    if deadline and (draft.deadline is None or expecting == "deadline" or restated):
         return {"deadline": deadline, "deadline_text": deadline_phrase(text) or deadline_phrase("by " + text) or ""}
     if expecting == "deadline" and (phrase := deadline_phrase(text)):
         return {"deadline_text": phrase}  # "next summer": a time, but which day? The retry asks.
@@ -140,20 +179,20 @@ def _deadline(text: str, draft: GoalDraft, expecting: str | None, today: date) -
 
 def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> GoalUpdate:
     fields = _deadline(text, draft, expecting, today)
-    if expecting in ("relevance", "achievability"):
+    if expecting in FREE_TEXT:
         # The whole answer, in their words: a number in "top 3 of the team" is no new target.
-        return GoalUpdate(**fields, **{expecting: text})
-    core, why_parts, support = _split(text, draft)
+        return GoalUpdate(**fields, **{expecting: _substance(text)})
+    core, why_parts, support, resources = _split(text, draft)
     # The measure comes from what the goal says, not from "I have 2 hours a week" (that is support).
-    measure = find_measure(core) or (None if support else find_measure(text))
+    measure = find_measure(core) or (None if support or resources else find_measure(text))
     if measure:
         fields["target"] = measure
     if why_parts:
         fields["relevance"] = " ".join(why_parts)
-    if support and expecting != "what":
-        fields["achievability"] = " ".join(support)
-    elif support:
-        core = " ".join(filter(None, [core, *support]))
+    if expecting == "what":  # a whole sentence answering "what exactly?" may mention help
+        core, support = " ".join(filter(None, [core, *support])), []
+    if support or resources:
+        fields["achievability"] = " ".join([*support, *resources])
     if BASELINE.search(text):
         fields["baseline"] = next(s for s in re.split(r"(?<=[.!;])\s+", text) if BASELINE.search(s))
     if (what := _new_what(core, measure, draft, expecting)) and not _placeholder(what, fields.get("deadline_text")):
@@ -163,19 +202,38 @@ def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> Go
     return GoalUpdate(**fields)
 
 
-def _split(text: str, draft: GoalDraft) -> tuple[str, list[str], list[str]]:
-    """The goal's own words, the reasons given, and the sentences about support or time."""
-    core_parts, why_parts, support = [], [], []
+def _split(text: str, draft: GoalDraft) -> tuple[str, list[str], list[str], list[str]]:
+    """The goal's own words, the reasons given, the sentences about support or time and the
+    clauses about resources joined to a sentence with "and"."""
+    core_parts, why_parts, support, resources = [], [], [], []
     for sentence in re.split(r"(?<=[.!;])\s+", text):
-        why = WHY.search(sentence)
-        if why:
-            why_parts.append(sentence[why.start():].strip())
-            sentence = sentence[: why.start()].strip(" ,;-")
-        if sentence and SUPPORT.search(sentence) and not is_specific_goal_sentence(sentence, draft):
-            support.append(sentence)
-        elif sentence:
-            core_parts.append(sentence)
-    return " ".join(core_parts), why_parts, support
+        sentence, extra = _resource_clause(sentence)
+        for clause, joined in ((sentence, False), (extra, True)):
+            why = WHY.search(clause)
+            if why:
+                why_parts.append(clause[why.start():].strip())
+                clause = clause[: why.start()].strip(" ,;-")
+            if clause and joined:
+                resources.append(clause)
+            elif clause and SUPPORT.search(clause) and not is_specific_goal_sentence(clause, draft):
+                support.append(clause)
+            elif clause:
+                core_parts.append(clause)
+    return " ".join(core_parts), why_parts, support, resources
+
+
+def _resource_clause(sentence: str) -> tuple[str, str]:
+    """The sentence without a trailing "and I have 4 hours a week..." clause, and that clause."""
+    for joint in AND_CLAUSE.finditer(sentence):
+        if RESOURCE.search(sentence[joint.end():]):
+            return sentence[:joint.start()], sentence[joint.end():].strip()
+    return sentence, ""
+
+
+def _substance(answer: str) -> str:
+    """A free-text answer without its label or echoed question, nor a question tacked on after it."""
+    text = re.sub(r"^[^.!?]*\?\s+(?=\S)", "", answer)  # "Why does it matter? Because ..."
+    return re.sub(r"(?<=[.!])\s+[^.!?]*\?$", "", text)  # "... 4 hours a week. Is that enough?"
 
 
 def is_specific_goal_sentence(sentence: str, draft: GoalDraft) -> bool:

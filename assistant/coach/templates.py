@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.coach.flow import Step, statement
+from assistant.coach.flow import Step, specific, statement
 from assistant.coach.types import GoalDraft
 from assistant.models import Citation
 
@@ -110,7 +110,7 @@ def _propose(draft: GoalDraft) -> str:
     values = {"measure": draft.target or draft.measure, "achievability": draft.achievability,
               "relevance": draft.relevance}
     lines = ["Here's your SMART goal:", "", f"**{statement(draft)}**", "",
-             f"- **Specific:** {draft.what}", f"- **Measurable:** {values['measure'] or OPEN}"]
+             f"- **Specific:** {specific(draft)}", f"- **Measurable:** {values['measure'] or OPEN}"]
     if draft.baseline:
         lines.append(f"- **Starting point:** {draft.baseline}")
     lines += [f"- **Achievable:** {values['achievability'] or OPEN}", f"- **Relevant:** {values['relevance'] or OPEN}",

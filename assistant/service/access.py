@@ -27,4 +27,7 @@ def require_mentee_access(store, actor: User, mentee: str, *, write: bool = Fals
         return
     if actor.role == "mentor" and not write and store.mentor_of(mentee) == actor.name:
         return
+    target = store.get_user(mentee)
+    if target is not None and target.role != "mentee":  # a role is no secret; "you can only see…" misleads
+        raise AccessDenied(f"{mentee!r} is a {target.role}; goals, chats and meetings belong to mentees.")
     raise AccessDenied("You can only see your own records or those of the mentees you are paired with.")

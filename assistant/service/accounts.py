@@ -42,6 +42,8 @@ class AccountService:
         if throttle.locked(username):
             raise LoginFailed("Too many failed attempts for this account; try again in a few minutes.")
         store = self.deps.store
+        if username and store.get_user(username) is None:
+            username = username.lower()  # names are lower case; "Alex" from a phone keyboard is alex
         stored = store.get_password_hash(username) if username else None
         user = store.get_user(username) if stored else None
         # verify_password runs even for unknown names, so timing doesn't tell which names exist.
@@ -118,7 +120,7 @@ class AccountService:
                        must_change: bool = True) -> User:
         """A person with an initial password, optionally paired with a mentor."""
         require_role(actor, "coordinator")
-        name = name.strip()
+        name = auth.normalize_username(name)
         auth.check_password(password, name)  # before anything is written
         user = self.add_user(actor, name, role, mentor=mentor, display_name=display_name)
         self.deps.store.set_password_hash(user.name, auth.hash_password(password))
@@ -127,7 +129,8 @@ class AccountService:
 
     def deactivate(self, actor: User, name: str) -> User:
         """They can't log in any more and their sessions end; their records stay.
-        Their active pairings end too (kept as history), so a mentee can be re-paired."""
+        Their active pairings end too (kept as history), with their meetings still ahead, so a
+        mentee can be re-paired."""
         require_role(actor, "coordinator")
         target = self.user(name)
         if target.name == actor.name:
@@ -138,7 +141,7 @@ class AccountService:
         store = self.deps.store
         for pair in store.list_pairings():
             if target.name in (pair.mentor, pair.mentee):
-                store.unpair(pair.mentor, pair.mentee)
+                self._end_pair(pair.mentor, pair.mentee)
         user = store.set_active(target.name, False)
         store.revoke_user_sessions(target.name)
         return user

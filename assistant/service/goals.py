@@ -9,13 +9,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from assistant.coach.flow import Step, advance, to_goal
-from assistant.coach.offline import QUESTION, OfflineBackend
+from assistant.coach.offline import OfflineBackend, asks_coach
 from assistant.coach.templates import answer_question, phrase
 from assistant.coach.types import GoalDraft, GoalUpdate, TurnRequest, TurnResult
 from assistant.models import Citation, Conversation, Goal, Message, User
 from assistant.service.access import AccessDenied, NotFound, require_mentee_access, require_role
 
 log = logging.getLogger(__name__)
+MAX_GOAL_MESSAGE = 2000  # a message may become a goal's part word for word, and a part holds 2,000
 # What to look up in the guidelines when the coach asks for a missing criterion.
 TIP_QUERIES = {
     "what": "how to make a goal specific",
@@ -50,8 +51,9 @@ class GoalService:
         text = text.strip()
         if not text:
             raise ValueError("Type a message first.")
-        if len(text) > 4000:
-            raise ValueError("That message is too long (over 4,000 characters); please shorten it.")
+        if len(text) > MAX_GOAL_MESSAGE:
+            raise ValueError(f"That message is too long (over {MAX_GOAL_MESSAGE:,} characters, the most a goal's "
+                             "part can hold); please shorten it.")
         store = self.deps.store
         conv = store.open_conversation(actor.name, "goal")
         draft = GoalDraft.model_validate(conv.state or {})
@@ -62,7 +64,7 @@ class GoalService:
         conv.messages.append(Message(role="user", text=text))
         conv = store.save_conversation(conv)  # the mentee's words are safe before any model runs
         today = self.deps.today()
-        passages = self._passages(text) if QUESTION.match(text) else []
+        passages = self._passages(text) if asks_coach(text, draft.asked) else []
         req = TurnRequest(kind="goal", text=text, draft=draft.model_dump(mode="json"), expecting=draft.asked,
                           today=today, passages=passages,
                           history=[{"role": m.role, "text": m.text} for m in conv.messages[-6:]])

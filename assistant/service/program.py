@@ -24,10 +24,12 @@ QUIET_DAYS = 30
 class PairActivity(Strict):
     mentor: str = Field(description="Mentor's user name.")
     mentee: str = Field(description="Mentee's user name.")
-    meetings: int | None = Field(description="Meetings held or scheduled so far; None if not tracked.")
+    meetings: int | None = Field(description="Meetings held so far (on or before today, not cancelled); "
+                                             "None if not tracked.")
     last_meeting: date | None = Field(None, description="Most recent meeting on or before today.")
     next_meeting: date | None = Field(None, description="Next meeting after today, if booked.")
-    quiet: bool | None = Field(None, description=f"No meeting within {QUIET_DAYS} days either side of today.")
+    quiet: bool | None = Field(None, description=f"No meeting within {QUIET_DAYS} days either side of today, "
+                                                 f"for a pair formed over {QUIET_DAYS} days ago.")
 
 
 class LlmUsageTotals(Strict):
@@ -95,11 +97,13 @@ def _pair_activity(pairs: list[Pairing], meetings: list | None, today: date) -> 
         days = [_day(m.starts_at) for m in mine]
         last = max((d for d in days if d <= today), default=None)
         upcoming = min((d for d in days if d > today), default=None)
-        # Quiet: nothing held in the last QUIET_DAYS days and nothing booked in the next ones.
+        # Quiet: nothing held in the last QUIET_DAYS days and nothing booked in the next ones; a
+        # pair formed more recently is still getting started.
         window = timedelta(days=QUIET_DAYS)
-        rows.append(PairActivity(mentor=pair.mentor, mentee=pair.mentee, meetings=len(mine),
-                                 last_meeting=last, next_meeting=upcoming,
-                                 quiet=not any(today - window <= d <= today + window for d in days)))
+        quiet = _day(pair.created_at) < today - window and not any(today - window <= d <= today + window
+                                                                   for d in days)
+        rows.append(PairActivity(mentor=pair.mentor, mentee=pair.mentee, meetings=sum(d <= today for d in days),
+                                 last_meeting=last, next_meeting=upcoming, quiet=quiet))
     return rows
 
 

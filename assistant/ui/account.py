@@ -1,7 +1,7 @@
 """Your account: change your password (required first when someone else set it)."""
 import streamlit as st
 
-from assistant.auth import MIN_PASSWORD, PasswordPolicyError
+from assistant.auth import PASSWORD_RULES, PasswordPolicyError
 from assistant.service import AccessDenied
 from assistant.ui import session
 from assistant.ui.common import ROLE_ICON, require_user
@@ -17,7 +17,7 @@ if must_change:
 with st.form("change_password", clear_on_submit=True):
     current = st.text_input("Current password", type="password", key="pw_current",
                             autocomplete="current-password")
-    new = st.text_input(f"New password (at least {MIN_PASSWORD} characters)", type="password",
+    new = st.text_input(f"New password ({PASSWORD_RULES})", type="password",
                         key="pw_new", autocomplete="new-password")
     again = st.text_input("New password again", type="password", key="pw_again", autocomplete="new-password")
     submitted = st.form_submit_button("Change password", type="primary")

@@ -5,7 +5,6 @@ import streamlit as st
 
 from assistant.coach.flow import criteria_status
 from assistant.coach.types import GoalDraft
-from assistant.service.meeting_prep import MAX_MESSAGE  # the longest message the coach takes
 from assistant.ui.common import recent, require_user, send, show_message
 
 svc, user = require_user("mentee")
@@ -47,7 +46,9 @@ with side:
     if notice := st.session_state.pop("chat_notice", None):
         st.warning(notice)
 
-if prompt := st.chat_input("Tell the coach about your goal…", max_chars=MAX_MESSAGE):
+# No max_chars: the browser would drop a longer paste without a word; the service refuses it
+# and says the limit, and send() keeps the message on screen to be shortened.
+if prompt := st.chat_input("Tell the coach about your goal…"):
     with chat_col:
         reply = send(prompt, lambda text: svc.chat(user, text))
         with st.chat_message("assistant"):

@@ -127,7 +127,8 @@ def goal_header(goal: Goal) -> None:
 def send(prompt: str, call):
     """Show the user's message and return `call(prompt)`, the service's reply. A refusal (blank,
     too long) is shown under the message and the page stops there: a rerun would wipe both."""
-    show_message("user", prompt)
+    if prompt.strip():  # a blank message gets its reason without an empty bubble
+        show_message("user", prompt)
     try:
         return call(prompt)
     except ValueError as exc:

@@ -23,7 +23,11 @@ def done(message: str) -> None:
 
 
 with st.form("upload", clear_on_submit=True):
-    files = st.file_uploader("Add or replace documents", accept_multiple_files=True, type=TYPES, key="uploads",
+    # No `type=` filter: the browser's refusal names MIME types ("application/vnd.openxml…"); ours
+    # names the file and the types that work, and the rest of the batch still goes in.
+    files = st.file_uploader("Add or replace documents", accept_multiple_files=True, key="uploads",
+                             help=f"Markdown, text, HTML, PDF or Word ({', '.join(TYPES)}), "
+                                  f"up to {svc.deps.settings.max_upload_mb} MB each.",
                              # the browser refuses bigger files; kb_upload checks again on the server
                              max_upload_size=svc.deps.settings.max_upload_mb)
     submitted = st.form_submit_button("Add to guidelines", type="primary")
@@ -53,24 +57,25 @@ if not docs:
     st.info("No guidelines yet. Upload Markdown, text, HTML, PDF or Word files.")
 for doc in docs:
     with st.container(border=True):  # one box per document, so its buttons stay with it on a phone
-        cols = st.columns([4, 1.5, 2.7, 1.3, 1.3], vertical_alignment="center")
+        cols = st.columns([4, 3, 2.6], vertical_alignment="center")
         cols[0].markdown(f"**{escape_md(doc.title)}**  \n{escape_md(doc.source)}")
-        cols[1].text(passages(doc.chunks))
-        cols[2].text(f"added {show(doc.added_at, svc.deps.settings.tz, '%d %b %Y %H:%M')}")  # the program's clock
-        with keyed_popover("Replace", f"replace-open-{doc.doc_id}", where=cols[3]):
-            new_file = st.file_uploader("New version", type=TYPES, key=f"replace-{doc.doc_id}",
+        added = show(doc.added_at, svc.deps.settings.tz, '%d %b %Y %H:%M')  # the program's clock
+        cols[1].text(f"{passages(doc.chunks)}\nadded {added}")
+        buttons = cols[2].container(horizontal=True)  # side by side, each as wide as its label
+        with keyed_popover("Replace", f"replace-open-{doc.doc_id}", where=buttons):
+            new_file = st.file_uploader("New version", key=f"replace-{doc.doc_id}",
                                         max_upload_size=svc.deps.settings.max_upload_mb)
             if new_file is not None and st.button("Replace", key=f"do-replace-{doc.doc_id}", type="primary"):
                 result = svc.kb_replace(user, doc.doc_id, new_file.name, new_file.getvalue())
                 if result.status == "error":
-                    st.error(escape_md(f"{new_file.name}: {result.error} The old version stays."))
+                    st.error(escape_md(f"{new_file.name}: {result.error.rstrip('.')}. The old version stays."))
                 else:
                     close_popover(f"replace-open-{doc.doc_id}")
                     done(f"{escape_md(doc.title)}: that file is the version already in, nothing changed."
                          if result.status == "unchanged" else
                          f"{escape_md(doc.title)}: replaced by {escape_md(new_file.name)}, {passages(result.chunks)}.")
         if confirm_button("Remove", f"Remove **{escape_md(doc.title)}**? The coach stops citing it; "
-                          "upload the file again to bring it back.", key=f"rm-{doc.doc_id}", where=cols[4]):
+                          "upload the file again to bring it back.", key=f"rm-{doc.doc_id}", where=buttons):
             svc.kb_remove(user, doc.doc_id)
             done(f"Removed {escape_md(doc.title)} ({escape_md(doc.source)}).")
 

@@ -38,7 +38,7 @@ def schedule_tab() -> None:
             if user.role == "mentee" and not prepared and m is coming[0]:
                 st.page_link("assistant/ui/prep.py", label="Prepare this meeting with the coach", icon="🗓️")
             if confirm_button("Cancel this meeting", f"Cancel the meeting on {when(m, tz)}? "
-                              "You both see it as cancelled.", key=f"cancel-{m.id}"):
+                              "It comes off both your schedules.", key=f"cancel-{m.id}"):
                 act(lambda m=m: svc.cancel_meeting(user, m.id), "Meeting cancelled.")
     st.subheader("Book the next one")
     if svc.mentor_of_mentee(user, mentee) is None:  # only a mentee can be here unpaired

@@ -2,7 +2,7 @@
 password, pair and unpair them, reset a password, deactivate (records stay)."""
 import streamlit as st
 
-from assistant.auth import MIN_PASSWORD
+from assistant.auth import PASSWORD_RULES
 from assistant.ui.common import REFUSED, ROLE_ICON, confirm_button, escape_md, flash, require_user
 from assistant.ui.common import act as common_act
 
@@ -73,11 +73,11 @@ flash("people_notice")
 add_col, pair_col = st.columns(2)
 with add_col, st.form("add_person"):
     st.subheader("Add a person")
-    st.text_input("User name (used to sign in)", key="new_name", max_chars=80)
+    st.text_input("User name (used to sign in; lower case, no spaces)", key="new_name", max_chars=80)
     st.text_input("Full name", key="new_display", max_chars=120)
     st.selectbox("Role", ["mentee", "mentor", "coordinator"], key="new_role",
                  format_func=lambda r: f"{ROLE_ICON[r]} {r}")
-    st.text_input(f"Initial password (at least {MIN_PASSWORD} characters; they choose their own at first sign-in)",
+    st.text_input(f"Initial password ({PASSWORD_RULES}; they choose their own at first sign-in)",
                   type="password", key="new_password", autocomplete="new-password")
     st.selectbox("Mentor (mentees only, optional)", mentors, index=None, key="new_mentor")
     st.form_submit_button("Add", type="primary", on_click=add_person)
@@ -103,7 +103,7 @@ for pair in pairs:
         cols[0].text(f"🧭 {pair.mentor}")
         cols[1].text(f"🌱 {pair.mentee}")
         if confirm_button("Unpair", f"End the pair **{escape_md(pair.mentor)}** and **{escape_md(pair.mentee)}**? "
-                          "Their goals and meetings stay; the mentor no longer sees them.",
+                          "Their goals and past meetings stay; meetings still ahead are cancelled; the mentor no longer sees them.",
                           key=f"unpair-{pair.mentee}", where=cols[2]):
             act(lambda p=pair: svc.unpair(user, p.mentor, p.mentee), f"Unpaired {pair.mentor} and {pair.mentee}.")
 
@@ -118,7 +118,7 @@ for person in people:
             cols[3].text("(you)")
         elif person.active:
             if confirm_button("Deactivate", f"Deactivate **{escape_md(person.name)}**? They are signed out and "
-                              "can't sign in; their pairs end; their records stay. You can reactivate them.",
+                              "can't sign in; their pairs end, with the meetings still ahead; their records stay. You can reactivate them.",
                               key=f"deactivate-{person.name}", where=cols[3]):
                 act(lambda p=person: svc.deactivate(user, p.name),
                     f"Deactivated {person.name}: they can't sign in; their records stay.")
@@ -128,7 +128,7 @@ for person in people:
 with st.expander("Reset someone's password", key="reset_open", on_change="rerun"):  # stays open on a rerun
     with st.form("reset_password"):
         st.selectbox("Person", [p.name for p in active if p.name != user.name], index=None, key="reset_who")
-        st.text_input(f"New initial password (at least {MIN_PASSWORD} characters; they choose their own "
+        st.text_input(f"New initial password ({PASSWORD_RULES}; they choose their own "
                       "at next sign-in)", type="password", key="reset_new", autocomplete="new-password")
         st.form_submit_button("Reset", on_click=reset_password)
         form_error("reset_form")

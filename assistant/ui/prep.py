@@ -4,7 +4,6 @@ import streamlit as st
 
 from assistant.coach.prep_models import PrepDraft
 from assistant.service import NotFound
-from assistant.service.meeting_prep import MAX_MESSAGE  # the longest message the coach takes
 from assistant.ui.agenda_view import download_buttons, show_agenda, when
 from assistant.ui.common import escape_md, flash, recent, require_user, send, show_message
 
@@ -65,7 +64,7 @@ with side:
         with st.expander("✏️ Edit the agenda"):  # the prep is always for a meeting still ahead
             edit_form()
 
-if prompt := st.chat_input("Tell the coach how things went…", max_chars=MAX_MESSAGE):
+if prompt := st.chat_input("Tell the coach how things went…"):
     with chat_col:
         reply = send(prompt, lambda text: svc.prep_chat(user, text))
         if reply.fallback_reason:

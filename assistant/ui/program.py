@@ -36,7 +36,7 @@ if not stats.pair_activity:
 else:
     # st.table renders Markdown in its cells: names are escaped like any user text.
     st.table([{"mentor": escape_md(a.mentor), "mentee": escape_md(a.mentee),
-                   "meetings": "not tracked" if a.meetings is None else str(a.meetings),
+                   "meetings held": "not tracked" if a.meetings is None else str(a.meetings),
                    "last meeting": f"{a.last_meeting:%d %b %Y}" if a.last_meeting else "—",
                    "next meeting": f"{a.next_meeting:%d %b %Y}" if a.next_meeting else "—",
                    f"quiet {QUIET_DAYS}+ days": "—" if a.quiet is None else ("yes" if a.quiet else "no")}
