@@ -237,7 +237,7 @@ def suggest_questions(goals: Sequence[Goal], agenda: Agenda, history: Sequence[A
     for p in sorted(agenda.progress, key=lambda p: p.delta)[:2]:  # stalled goals first
         goal = by_id.get(p.goal_id)
         if p.delta <= 0:
-            when = f" the {goal.deadline.isoformat()} deadline" if goal else " the deadline"
+            when = f" the {goal.deadline:%d %b %Y} deadline" if goal else " the deadline"
             out.append(f"\u201c{_short(p.goal_title)}\u201d is at {p.progress_after}%: what is in the way, "
                        f"and is{when} still realistic?")
         else:
@@ -247,12 +247,12 @@ def suggest_questions(goals: Sequence[Goal], agenda: Agenda, history: Sequence[A
     if today is not None:
         for g in goals:
             if g.status == "active" and g.id not in asked and (g.deadline - today).days <= 30 and g.progress < 70:
-                out.append(f"The deadline for \u201c{_short(g.title)}\u201d is {g.deadline.isoformat()} "
+                out.append(f"The deadline for \u201c{_short(g.title)}\u201d is {g.deadline:%d %b %Y} "
                            f"and it is at {g.progress}%: what would you change to make it?")
                 break
         overdue = [a for a in agenda.open_actions if a.status == "open" and a.due and a.due < today]
         if overdue:
-            out.append(f"\u201c{_short(overdue[0].text)}\u201d was due {overdue[0].due.isoformat()}: "
+            out.append(f"\u201c{_short(overdue[0].text)}\u201d was due {overdue[0].due:%d %b %Y}: "
                        "is it still the right action?")
     for filler in ("Which goal matters most to you right now, and why?",
                    "What support would be most useful from me before our next meeting?",

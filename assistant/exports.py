@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from datetime import datetime
 from typing import Sequence
@@ -54,7 +55,7 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def meeting_ics(meeting: Meeting, agenda: Agenda | None = None, *, stamp: datetime | None = None) -> bytes:
-    """One VEVENT in UTC with the agenda (Markdown text) as its description.
+    """One VEVENT in UTC with the agenda (as plain text) as its description.
 
     SEQUENCE follows the agenda version so calendars take an edited agenda as an update.
     """
@@ -68,12 +69,23 @@ def meeting_ics(meeting: Meeting, agenda: Agenda | None = None, *, stamp: dateti
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("summary", meeting_title(meeting))
-    description = agenda.as_markdown() if agenda else "The agenda is not prepared yet."
+    description = _calendar_text(agenda.as_markdown()) if agenda else "The agenda is not prepared yet."
     event.add("description", description)
     event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
     event.add("sequence", agenda.version if agenda else 0)
     cal.add_component(event)
     return cal.to_ical()
+
+
+def _calendar_text(markdown: str) -> str:
+    """The agenda's Markdown as calendars show it (plain text): headings, bold, quotes and
+    check boxes written out instead of their symbols."""
+    text = re.sub(r"^##+ (.+)$", r"\1:", markdown, flags=re.M)
+    text = re.sub(r"^# (.+)$", r"\1", text, flags=re.M)
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"^> (.*)$", r"“\1”", text, flags=re.M)
+    text = re.sub(r"^- \[x\] ", "- done: ", text, flags=re.M)
+    return re.sub(r"^- \[ \] ", "- ", text, flags=re.M)
 
 
 def _cell(value: object) -> str:
@@ -108,7 +120,7 @@ def goals_json(goals: Sequence[Goal]) -> bytes:
     """{"format": "waypoint.goals", "version": 1, "goals": [...]}; dates ISO, edit history left out."""
     payload = {"format": "waypoint.goals", "version": 1,
                "goals": [g.model_dump(mode="json", exclude={"history"}) for g in goals]}
-    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")  # a text file ends its line
 
 
 # For the CLI and download buttons: format name -> (media type, file extension).

@@ -141,7 +141,7 @@ def test_suggested_questions_are_tied_to_blockers_and_goals():
     questions = suggest_questions(goals(), agenda, [earlier], today=TODAY)
     assert 3 <= len(questions) <= 5
     assert "came up last time too" in questions[0] and "Waiting on legal" in questions[0]
-    assert any("Reach Spanish level B1" in q and "2027-03-01" in q for q in questions)  # stalled goal
+    assert any("Reach Spanish level B1" in q and "01 Mar 2027" in q for q in questions)  # stalled goal
     assert any("20% → 60%" in q for q in questions)
     assert any("Send the CV to Maria" in q and "was due" in q for q in questions)  # overdue action
     assert questions == suggest_questions(goals(), agenda, [earlier], today=TODAY)

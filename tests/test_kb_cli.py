@@ -110,3 +110,13 @@ def test_reindex_and_model_mismatch(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("WAYPOINT_EMBEDDING", "openai")
     mismatch = cli("search", "How often do we meet?")
     assert mismatch.exit_code == 1 and "waypoint kb reindex" in mismatch.output
+
+
+def test_two_files_of_one_batch_with_the_same_name_are_not_merged(cli, tmp_path):
+    for team, rule in (("teamA", "Team A meets every Monday."), ("teamB", "Team B meets every Friday.")):
+        (tmp_path / team).mkdir()
+        (tmp_path / team / "guide.md").write_text(f"# {team} guide\n\n## Meetings\n\n{rule}\n")
+    result = cli("add", str(tmp_path / "teamA"), str(tmp_path / "teamB"))
+    assert result.exit_code == 1 and "same name" in result.output
+    [doc] = json.loads(cli("list", "--json").output)
+    assert doc["title"] == "teamA guide", "the first stays; the second is refused, not swapped in"

@@ -152,8 +152,14 @@ def test_meetings_page_booking_and_notes_for_both_sides(home):
 
 def test_my_goals_page_offers_the_goal_downloads(home):
     at = open_page(login("alex"), "my_goals")
-    assert {b.key for b in at.get("download_button")} == {"goals-csv", "goals-md", "goals-json"}
+    assert {b.key for b in at.get("download_button")} == {"goals-alex-csv", "goals-alex-md", "goals-alex-json"}
     assert sum("Give three talks" in m.value for m in at.markdown) == 1, "the card shows the title once"
+
+
+def test_my_mentees_page_offers_the_mentees_goal_downloads(home):
+    at = open_page(login("maria"), "mentees")
+    assert not at.exception, at.exception
+    assert {b.key for b in at.get("download_button")} == {"goals-alex-csv", "goals-alex-md", "goals-alex-json"}
 
 
 def test_meetings_page_shows_and_takes_the_programs_local_time(home, monkeypatch):

@@ -68,9 +68,12 @@ class KnowledgeBase:
 
     def add_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> list[IngestResult]:
         files = [f for p in paths for f in _expand(Path(p))]
-        results = []
+        results, named = [], {}
         for done, path in enumerate(files, start=1):
-            results.append(self.add_file(path))
+            first = named.setdefault(path.name, path)
+            # A document is known by its file name: a second "guide.md" would replace the first.
+            results.append(self.add_file(path) if first == path else _error(
+                path.name, f"another file of this batch has the same name ({first}); rename one of them"))
             if progress:
                 progress(done, len(files), path.name)
         return results

@@ -43,14 +43,18 @@ with main:
         download_buttons(svc, user, brief.meeting, key=f"brief-{brief.meeting.id}")
     elif brief.meeting:
         st.info(f"{escape_md(mentee)} hasn't prepared this meeting yet.")
+    else:
+        st.caption("The agenda comes with the next meeting, once it is booked and prepared.")
     st.subheader("Goals since the last meeting")
     if not brief.goals:
         st.caption(f"{escape_md(mentee)} has no active goals.")
     for trend in brief.goals:
         with st.container(border=True):
             st.markdown(f"**{escape_md(trend.title)}** · due {date.fromisoformat(trend.deadline):%d %b %Y}")
-            st.metric("Progress", f"{trend.now}%", delta=f"{trend.delta:+d} pts since last meeting",
-                      delta_color="normal" if trend.delta else "off")
+            # No delta for no change: Streamlit draws an arrow for any delta, "↑ +0" included.
+            st.metric("Progress", f"{trend.now}%", delta=f"{trend.delta:+d} pts since last meeting" if trend.delta else None)
+            if not trend.delta:
+                st.caption("No change since the last meeting.")
             if trend.milestones_done:
                 st.markdown("Milestones done: " + ", ".join(escape_md(m) for m in trend.milestones_done))
             if trend.note:

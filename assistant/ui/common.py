@@ -124,6 +124,16 @@ def goal_header(goal: Goal) -> None:
     st.progress(goal.progress / 100, text=f"{goal.progress}% done")
 
 
+def goal_downloads(svc: Service, user: User, mentee: str, caption: str) -> None:
+    """A mentee's goals as a spreadsheet, a document, or data for another tool (My goals, My mentees)."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(caption, width="content")
+        for fmt, label in (("csv", "CSV (spreadsheet)"), ("md", "Markdown"), ("json", "JSON")):
+            export = svc.export(user, "goals", fmt, mentee=mentee)
+            st.download_button(f"⬇️ {label}", data=export.data, file_name=export.filename, mime=export.mime,
+                               key=f"goals-{mentee}-{fmt}", on_click="ignore")
+
+
 def send(prompt: str, call):
     """Show the user's message and return `call(prompt)`, the service's reply. A refusal (blank,
     too long) is shown under the message and the page stops there: a rerun would wipe both."""

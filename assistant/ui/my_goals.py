@@ -1,7 +1,7 @@
 """Mentee: the goals they have saved."""
 import streamlit as st
 
-from assistant.ui.common import flash, goal_header, goal_markdown, require_user
+from assistant.ui.common import flash, goal_downloads, goal_header, goal_markdown, require_user
 from assistant.ui.goal_editor import FLASH, edit_form, milestones
 
 svc, user = require_user("mentee")
@@ -11,13 +11,8 @@ goals = svc.goals(user)
 if not goals:
     st.info("No goals yet. Draft one with the Goal coach.")
     st.page_link("assistant/ui/chat.py", label="Open the Goal coach", icon="💬")
-else:  # downloads: a spreadsheet, a document, or data for another tool
-    with st.container(horizontal=True, vertical_alignment="center"):
-        st.caption("Download all your goals:", width="content")
-        for fmt, label in (("csv", "CSV (spreadsheet)"), ("md", "Markdown"), ("json", "JSON")):
-            export = svc.export(user, "goals", fmt)
-            st.download_button(f"⬇️ {label}", data=export.data, file_name=export.filename, mime=export.mime,
-                               key=f"goals-{fmt}", on_click="ignore")
+else:
+    goal_downloads(svc, user, user.name, "Download all your goals:")
 for goal in goals:
     with st.container(border=True):
         goal_header(goal)
