@@ -11,7 +11,7 @@ from datetime import date
 
 from assistant.models import Criterion, SmartAssessment
 from assistant.smart_dates import deadline_phrase, find_deadline, parse_deadline, scan, time_spans
-from assistant.smart_numbers import FRACTION_RE, NUMBER_RE, NUMBER_WORDS
+from assistant.smart_numbers import MULTIPLE_PHRASE, NUMBER_PHRASE, RANGE_PHRASE, is_threshold, with_unit
 
 __all__ = ["QUESTIONS", "assess", "deadline_phrase", "find_measure", "is_specific", "parse_deadline"]
 
@@ -24,36 +24,13 @@ QUESTIONS: dict[str, str] = {
 }
 
 _I = re.IGNORECASE
-_NUMWORD = rf"(?:{NUMBER_RE}|once|twice|thrice)"  # "twenty-one", "a dozen", "twice"
-_NUMBER = (rf"(?:[$€£]\s?\d+(?:,\d{{3}})*(?:\.\d+)?\s?[km]?\b|\d+(?:\.\d+)?[km]\b"  # "$5,000", "50k"
-           rf"|\d+(?:,\d{{3}})*(?:\.\d+)?|{_NUMWORD}\b)")
-_LEFT = (r"(?:(?:at\s+least|at\s+most|no\s+(?:more|less|fewer)\s+than|(?:more|less|fewer)\s+than|"
-         r"a\s+(?:minimum|maximum)\s+of|over|under|above|below|up\s+to|every|by|to)\s+)?")
-_RIGHT = (r"(?:\s*(?:%|percent\b|per\s+cent\b)|\s+times\b)?"
-          r"(?:\s+or\s+(?:more|higher|above|better|greater|less|lower|fewer|below))?")
-_RANGE = re.compile(rf"\bfrom\s+{_NUMBER}(?:\s*%)?(?:\s+(?!to\b)[a-z]+){{0,2}}\s+to\s+(?:under\s+|below\s+|over\s+)?"
-                    rf"{_NUMBER}(?:\s*%)?", _I)
-_NUM = re.compile(rf"(?<![\w.:/-]){_LEFT}(?P<num>{_NUMBER}){_RIGHT}(?![\w:/-])", _I)
 _ADJECTIVAL = re.compile(r"^\s+(?:minute|hour|day|week|month|year|page|session|module|step|person)\s+[a-z]", _I)
 # A number straight after a capitalised word (not the first) or a label names something: "Python 3".
 _NAME_LABEL = re.compile(r"\b(?:version|v|level|phase|step|chapter|part|module|season|grade|tier|room|no\.?|#)\s*$", _I)
-# Words that end the noun a number counts: "6 books on management", "3 workshops within a month".
-_FUNCTION_WORDS = ("a an the and or by to in on at of for with within until between from so that each every per my our "
-                   "their through during into across over under about as before after than who which while because "
-                   "if when is are was were will").split()
-_COUNTED = re.compile(rf"^(?:\s+(?!(?:{'|'.join(_FUNCTION_WORDS)})\b)[a-z][\w'-]*){{1,4}}", _I)
+_SUCCESS = re.compile(r"\b(?:success\s+(?:means|is|will\s+be|looks\s+like)|(?:as\s+)?measured\s+by|"
+                      r"so\s+that|judged\s+by)\b[\s:,]*", _I)
 _NOT_A_COUNT = re.compile(r"\b(?:no|any|some|every|each|the|this|that|which)\s+one\b|"
                           r"\bone\s+(?:of|day|another|more|on|or)\b", _I)
-# A target as a multiple or fraction is a measure too.
-_MULTIPLE = re.compile("|".join((
-    r"\b(?:double|triple|quadruple|halve)[sd]?(?=\s+(?:the|my|our|their|your|its|this|that)\b)",  # "double our leads"
-    # "cut it in half", "by a third", "by 1/3"; not "in half an hour"
-    rf"\b(?:in|by)\s+(?:half|(?:a|one|two|three)\s+(?:third|quarter|fifth)s?|{FRACTION_RE})\b"
-    r"(?!\s+(?:an?|the|of|past)\b)",
-    r"\b\d+(?:\.\d+)?x\b",  # "grow 3x"
-    rf"\b(?:\d+|{'|'.join(NUMBER_WORDS)})[\s-]?fold\b",  # "a threefold increase"
-)), _I)
-_PER = re.compile(r"^\s+(?:a|an|per|each)\s+(?:day|week|month|quarter|year|session|time|sprint)\b", _I)
 
 _CRED = (r"(?:certifications?|certificates?|certs?|licen[cs]es?|credentials?|accreditations?|qualifications?|degrees?|"
          r"diplomas?|MBA|badges?)")
@@ -95,13 +72,15 @@ _DIRECTION = re.compile(
     r"(?:move|transition|switch|get|go|break|grow|step)\s+(?:into|to)\b|"
     r"get\s+(?:better|good|more|less|worse|comfortable|confident|fluent|organi[sz]ed|involved|used\s+to|\w+er\b)|"
     r"(?:be|become|feel|stay|seem)\b(?!\s+(?:an?\s+)?(?:certified|licensed|chartered|accredited)\b))", _I)
+# Heads that state a condition rather than a change: "be a mentor to 3 new hires" is no improvement.
+_STATE = re.compile(r"(?:be|become|feel|stay|seem)\b", _I)
 # "delegate more", "spend less time", "volunteer for more assignments", "have a better balance"; but
 # "write a better onboarding guide" names a deliverable, so a comparative after "a/the" only counts after
 # verbs that state a condition rather than make something.
 _MORE_LESS = re.compile(r"^(?:\S+\s+)?(?:(?:for|on|in|to|with|at|up|out|about)\s+)?(?:(?:a|an|my|our|the)\s+)?"
                         r"(?:more|less|fewer)\b|^(?:\S+\s+)?(?:better|worse|stronger|healthier|closer|deeper|broader)\b"
-                        r"|^(?:have|get|keep|find|maintain|achieve|enjoy)\s+(?:a|an|my|our|the)\s+(?:better|worse|"
-                        r"stronger|healthier|closer|deeper|broader)\b"
+                        r"|^(?:have|get|keep|find|maintain|achieve|enjoy|be|become)\s+(?:a|an|my|our|the)\s+"
+                        r"(?:better|worse|stronger|healthier|closer|deeper|broader)\b"
                         r"|\b(?:more|less|better)\s*(?:often|regularly|frequently)?\W*$", _I)
 _DETERMINED = re.compile(r"^(?:a|an|the|my|our|their|his|her|its|this|that|these|those|each|every|all|both|"
                          r"[\w-]+'s)\s", _I)
@@ -142,10 +121,18 @@ def _is_name(core: str, start: int, digits: bool) -> bool:
     return prev[0].isupper() and not first and prev.lower() not in _STOP
 
 
-def _numeric_measure(core: str) -> str | None:
-    if (m := _RANGE.search(core)):  # "from 120 to under 40 tickets"
-        return _with_unit(core, m.start(), m.end(), counted=not m.group(0).endswith("%"))
-    for m in _NUM.finditer(core):
+def _numeric_measure(core: str, head: int | None = None) -> str | None:
+    """The best number: a bound first, then a multiple, then the earliest count (`head`: see `_in_scope`).
+    A bound says when the goal is met; a count often only sizes its object ("run a 10k race in under 55 min")."""
+    found = sorted(_candidates(core, head), key=lambda c: c[:2])
+    return found[0][2] if found else None
+
+
+def _candidates(core: str, head: int | None):
+    """(rank, where, text) for each number that could check success: 0 a bound, 1 a multiple, 2 a count."""
+    if (m := RANGE_PHRASE.search(core)):  # "from 120 to under 40 tickets"
+        yield 0, m.start(), with_unit(core, m.start(), m.end(), counted=not m.group(0).endswith("%"))
+    for m in NUMBER_PHRASE.finditer(core):
         num = m.group("num").lower()
         year = re.fullmatch(r"(?:19|20)\d\d", num)
         bare = m.group(0) == m.group("num")  # no "at least", "%", "or higher" around it
@@ -155,32 +142,65 @@ def _numeric_measure(core: str) -> str | None:
             continue  # "one of", "one day", "no one"
         if bare and _ADJECTIVAL.match(core[m.end():]):
             continue
-        return _with_unit(core, m.start(), m.end(), counted=m.end() == m.end("num"))
-    return None
+        bound = is_threshold(core, m)
+        if bare and not bound and head is not None and _in_scope(core[head:m.start()]):
+            continue  # "to 500 subscribers" after a qualifier is still a target
+        yield 0 if bound else 2, m.start(), with_unit(core, m.start(), m.end(), counted=_counts_after(m))
+    if (m := MULTIPLE_PHRASE.search(core)):  # "double", "in half": a target, not a count
+        yield 1, m.start(), m.group(0)
 
 
-def _with_unit(core: str, start: int, end: int, counted: bool) -> str:
-    """The number with what it counts and its period: "6 books", "under 5 hours a week"."""
-    if counted and (noun := _COUNTED.match(core[end:])):
-        end += noun.end()
-    if (per := _PER.match(core[end:])):
-        end += per.end()
-    return core[start:end].strip()
+def _counts_after(m: re.Match) -> bool:
+    """Whether a noun may follow: "100 or more attendees", but not "90% users" or "3 times a week"."""
+    return not re.search(r"%|cent|times", m.group(0)[m.end("num") - m.start():])
+
+
+def _in_scope(between: str) -> bool:
+    """Whether a count after a vague improvement sits in a qualifier ("improve my communication with
+    the 3 teams"): that counts the audience or scope, not a result. A preposition that follows the verb
+    directly is part of it ("get better at", "work on"); after ",", ";" or "and" (but not "and the ...")
+    a new verb may start ("improve the docs for new hires and run 3 workshops")."""
+    words = re.findall(r"[\w'’-]+|[,;]", between.lower())
+    if any(w in (",", ";", "then", "but") or (w == "and" and not _DETERMINED.match(f"{n} "))
+           for w, n in zip(words, words[1:] + [""])):
+        return False
+    return any(_PREPOSITION.fullmatch(f"{w} ") for w in words[1:])
 
 
 def find_measure(text: str) -> str | None:
     """The part that makes success checkable: a number or threshold, else a pass/fail credential."""
     core = _strip_time(text)
-    found = _numeric_measure(core) or ((m := _MULTIPLE.search(core)) and m.group(0))
-    if found:
+    limits = [(ref.start, text[ref.start:ref.end]) for ref in scan(text) if ref.role == "limit"]
+    if (said := _SUCCESS.search(core)):  # "...; success means zero P1 incidents": the goal's own test
+        tail = " " * said.end() + core[said.end():]
+        if (found := _measure(tail, [lim for lim in limits if lim[0] >= said.end()])):
+            return found
+    return _measure(core, limits, _vague_head_end(core))
+
+
+def _measure(core: str, limits: list[tuple[int, str]], head: int | None = None) -> str | None:
+    """A number, else a per-item time limit, else a credential; `limits` are (where, phrase)."""
+    if (found := _numeric_measure(core, head)):
         return found
-    limits = [ref for ref in scan(text) if ref.role == "limit"]
     if limits:  # "within a day" for each ticket is a threshold, number or not
-        return text[limits[0].start:limits[0].end]
+        return limits[0][1]
     for rx in _CREDENTIALS:
         if (m := rx.search(core)):
             return re.sub(r"\s+", " ", m.group("obj")).strip()
     return None
+
+
+def _vague_head_end(core: str) -> int | None:
+    """Where the verb of a vague improvement ends ("Improve", "get better", "spend [more]"), else None.
+    Stating a state ("be a mentor to 3 new hires") is no improvement unless it is comparative."""
+    start = len(core) - len(core.lstrip(" .,;:!?"))  # "By 1 March, ..." leaves blanks and a comma
+    if (lead := _LEAD.match(core[start:])):
+        start += lead.end()
+    clause = core[start:]
+    comparative = _MORE_LESS.search(clause)
+    if (head := _DIRECTION.match(clause)) and (comparative or not _STATE.match(head.group(0))):
+        return start + head.end()
+    return start + len(clause.split(" ", 1)[0]) if comparative else None
 
 
 def _clause(text: str) -> str:

@@ -99,6 +99,12 @@ Reach B2 level in German by December 2027.|T|T|T|2027-12-31
 I'd like to grow as a leader over the next year.|F|F|T|2027-11-23
 Set up a fortnightly coffee chat with each of the 4 new designers for the next 6 months.|T|T|T|2027-05-23
 My goal is to coach my team through the reorg.|T|F|F|
+Run a 10k race in under 55 minutes by June 2027.|T|T|T|2027-06-30
+Migrate the billing service to the new platform by Q3 2027; success means zero P1 incidents.|T|T|T|2027-09-30
+Improve my communication with the 3 teams I support by March 2027.|F|F|T|2027-03-31
+Get better at giving feedback to the 4 engineers on my team by the end of next month.|F|F|T|2026-12-31
+Be a more patient coach for my 5 direct reports this year.|F|F|T|2026-12-31
+Strengthen relationships with 3 key customers this quarter.|F|F|T|2026-12-31
 """
 
 
@@ -237,6 +243,20 @@ def test_deadline_phrase(text, phrase):
     ("Save $5,000 for a course by December.", "$5,000"),
     ("Obtain my PMP by October.", "my PMP"),
     ("Improve my French to B1 level.", "B1 level"),
+    # a threshold or a stated success criterion beats a count of the goal's object
+    ("Run a 10k race in under 55 minutes by June 2027.", "under 55 minutes"),
+    ("Migrate the billing service in three countries to the new platform by Q3 2027; success means zero P1 "
+     "incidents.", "zero P1 incidents"),
+    ("Give 3 talks with at least 40 attendees each.", "at least 40 attendees"),
+    ("Host 4 webinars with 100 or more attendees each.", "100 or more attendees"),
+    ("Ship 2 features so that churn drops below 3%.", "below 3%"),
+    ("Onboard 4 new clients, measured by 2 signed renewals.", "2 signed renewals"),
+    ("Give 3 talks.", "3 talks"), ("Mentor 2 junior developers through their first code reviews.",
+                                   "2 junior developers"),
+    # a count of the audience or scope of a vague improvement is no result
+    ("Improve my communication with the 3 teams I support by March 2027.", None),
+    ("Spend more time with my 5 direct reports.", None),
+    ("Improve my communication with the 3 teams I support to a rating of 4 or higher.", "4 or higher"),
     # numbers that measure nothing: names, dates, spans, ratios, compounds
     ("Get better at Python 3 in general.", None),
     ("Finish it by January 15, 2027 or within 6 weeks.", None),
@@ -255,6 +275,11 @@ def test_find_measure(text, measure):
     ("I'd like to move into product management at some point.", False),
     ("Get promoted to senior engineer.", True), ("Get promoted.", False),
     ("Delegate more.", False), ("Delegate the weekly report to Sam.", True),
+    ("Improve my communication with the 3 teams I support.", False),
+    ("Get better at giving feedback to my 5 direct reports.", False),
+    ("Be a better manager for my 5 direct reports.", False),
+    ("Be a mentor to 3 new hires.", True), ("Work on 3 side projects.", True),
+    ("Improve the onboarding docs and run 3 workshops for new hires.", True),
 ])
 def test_is_specific(text, expected):
     assert is_specific(text) is expected
