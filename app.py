@@ -9,7 +9,11 @@ st.set_page_config(page_title="Waypoint", page_icon="🧭", layout="wide")
 user = current_user()
 account = st.Page("assistant/ui/account.py", title="Account", icon="🔑")
 if user is None:
-    pages = [st.Page("assistant/ui/login.py", title="Sign in", icon="🔑", default=True)]
+    # The role pages are known (hidden) too, so an old link or a bookmark asks to sign in rather
+    # than showing "Page not found"; each page's require_user() sends the visitor to sign in.
+    pages = [st.Page("assistant/ui/login.py", title="Sign in", icon="🔑", default=True)] + [
+        st.Page(f"assistant/ui/{name}.py") for name in
+        ("chat", "my_goals", "prep", "meetings", "mentees", "brief", "program", "people", "knowledge", "account")]
 elif service().password_must_change(user):  # a password someone else set: replace it first
     pages = [st.Page("assistant/ui/account.py", title="Choose a password", icon="🔑", default=True,
                      url_path="choose-password")]  # its own path: once done, the role's first page opens
@@ -38,4 +42,4 @@ with st.sidebar:
             st.rerun()
     session.sync_cookie(user is not None)
 
-st.navigation(pages).run()
+st.navigation(pages, position="sidebar" if user else "hidden").run()

@@ -197,3 +197,11 @@ def test_a_long_chat_draws_its_recent_messages_and_the_rest_on_demand(home):
     at.button(key="chat-all-button").click().run()
     assert not at.exception, at.exception
     assert len(at.chat_message) == 40 and "message number 0" in all_text(at)
+
+
+def test_a_page_opened_signed_out_asks_to_sign_in(home):
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("assistant/ui/my_goals.py").run()  # an old link or a bookmark
+    assert not at.exception, at.exception
+    assert at.text_input(key="login_name") is not None and not at.get("download_button")

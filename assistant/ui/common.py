@@ -82,8 +82,7 @@ def require_user(*roles: str) -> tuple[Service, User]:
     the pages of their role, but a page checks again rather than trust the menu."""
     user = current_user()
     if user is None:
-        st.warning("Please sign in first.")
-        st.stop()
+        st.switch_page("assistant/ui/login.py")
     if roles and user.role not in roles:
         st.error("This page is not available to you.")
         st.stop()

@@ -179,3 +179,12 @@ def test_no_password_reaches_the_server_log_or_the_database(server, cast):
     database = b"".join(p.read_bytes() for p in server.home.glob("waypoint.db*"))
     for secret in [server.admin_password, "jo's first pass 1", "jo chose this one", *PASSWORDS.values()]:
         assert secret not in log and secret.encode() not in database
+
+
+def test_an_old_link_opened_signed_out_asks_to_sign_in(server, new_page):
+    page = new_page()
+    for path in ("my_goals", "brief", "people"):
+        page.goto(f"{server.url}/{path}")
+        settle(page)
+        expect(page.get_by_label("User name", exact=True)).to_be_visible()
+        assert "Page not found" not in page.inner_text("body"), path
