@@ -66,8 +66,11 @@ def allocate_minutes(weights: Sequence[float], total: int, minimum: int = MIN_IT
 
 
 def retime(items: Sequence[AgendaItem], total: int) -> list[AgendaItem]:
-    """Re-fit edited items to `total` minutes, keeping their order and relative time boxes."""
-    minutes = allocate_minutes([max(i.minutes, 1) for i in items], total)
+    """Re-fit edited items to `total` minutes, keeping their order and relative time boxes;
+    time boxes that already fill the meeting exactly are kept as the mentee set them."""
+    given = [max(i.minutes, 1) for i in items]
+    fits = sum(given) == total and min(given, default=0) >= MIN_ITEM_MINUTES
+    minutes = given if fits else allocate_minutes(given, total)
     return [i.model_copy(update={"minutes": m, "priority": n}) for n, (i, m) in enumerate(zip(items, minutes), 1)]
 
 

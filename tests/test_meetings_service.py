@@ -32,6 +32,12 @@ def test_edit_agenda_saves_a_retimed_version_before_the_meeting_only(svc):
     assert svc.agenda(maria, meeting.id, version=1) == first
     with pytest.raises(AccessDenied):
         svc.edit_agenda(maria, meeting.id, rows)
+    # Time boxes that fill the meeting are kept as set; the same agenda again is no new version.
+    exact = [{"topic": "My promotion case", "minutes": 45, "owner": "mentee"},
+             {"topic": goal_item.topic, "minutes": 15, "owner": "mentor"}]
+    third = svc.edit_agenda(alex, meeting.id, exact)
+    assert [i.minutes for i in third.items] == [45, 15] and third.version == 3
+    assert svc.edit_agenda(alex, meeting.id, exact).version == 3
     with pytest.raises(ValueError, match="cannot fit"):
         svc.edit_agenda(alex, meeting.id, [{"topic": f"topic {n}"} for n in range(13)])
     after = make_service(svc.deps.settings.home, today=date(2026, 12, 1))

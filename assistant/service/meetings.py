@@ -166,7 +166,8 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
     def edit_agenda(self, actor: User, meeting_id: int, items: Sequence[AgendaItem | Mapping],
                     *, questions: Sequence[str] | None = None,
                     prework: Sequence[str] | None = None) -> Agenda:
-        """The mentee reorders, renames, adds or drops items before the meeting: a new version.
+        """The mentee reorders, renames, adds or drops items before the meeting: a new version
+        (none when nothing changed).
 
         Time boxes are re-fitted to the meeting's length, keeping their proportions.
         """
@@ -185,6 +186,8 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
             fields["questions"] = [q.strip() for q in questions if q.strip()]
         if prework is not None:
             fields["prework"] = [p.strip() for p in prework if p.strip()]
+        if base and all(fields[k] == getattr(base, k) for k in ("items", "questions", "prework")):
+            return base  # nothing changed: no new version
         return self.deps.store.save_agenda(Agenda.model_validate(fields))
 
     # --- after the meeting ------------------------------------------------

@@ -40,11 +40,17 @@ def edit_form() -> None:
         records = edited.sort_values("#", na_position="last").to_dict("records")
         items = [{k: (None if pd.isna(v) else v) for k, v in r.items() if k != "#"} for r in records]
         try:
-            svc.edit_agenda(user, meeting.id, items)
+            saved = svc.edit_agenda(user, meeting.id, items)
         except ValueError as exc:
             st.error(escape_md(str(exc)))
         else:
-            st.session_state["prep_flash"] = "Agenda saved as a new version."
+            entered = sum(int(i["minutes"] or 0) for i in items)
+            st.session_state["prep_flash"] = (
+                "Nothing changed, so no new version." if saved.version == agenda.version else
+                f"Agenda saved as version {saved.version}." + (
+                    "" if entered == meeting.minutes else
+                    f" The time boxes added up to {entered} min, so they were scaled to fit the "
+                    f"{meeting.minutes}-minute meeting."))
             st.rerun()
 
 
