@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(20.0, gt=0, description="Seconds per model call before falling back.")
     llm_max_retries: int = Field(1, ge=0, le=5, description="Retries per turn before the offline engine answers.")
     admin_password: str | None = Field(None, description="Password of the first coordinator 'admin'.")
-    kb_min_score: float = Field(0.35, description="Below this, the guidelines are said not to cover a question.")
+    # Measured on the default guidelines: off-topic workplace questions top out near 0.38, questions
+    # they answer start near 0.47 (here and on ../shared/corpus); see tests/test_kb_coverage.py.
+    kb_min_score: float = Field(0.42, description="Below this, the guidelines are said not to cover a question.")
     pdf_font: Path | None = Field(None, description="A TTF font for PDF exports (non-Latin names); default DejaVu Sans if installed.")
     max_upload_mb: int = Field(20, gt=0, description="Largest guideline upload accepted.")
     timezone: str = Field("UTC", description="IANA time zone meeting times are shown and entered in (stored as UTC).")
