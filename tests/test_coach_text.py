@@ -62,3 +62,25 @@ def test_a_tip_is_cut_after_a_sentence_and_never_mid_markup():
     cut = _snippet(no_stop, 157)
     assert cut.endswith("word…") and "**" not in cut and not cut.rstrip("…").endswith("-")
     assert _snippet("Short tip.", 260) == "Short tip."
+
+
+def test_a_tip_never_ends_on_the_introduction_of_a_cut_list():
+    from assistant.coach.templates import _snippet
+    passage = ("Feedback works best when it is specific and timely. Mentors should ask before giving it. "
+               "Some tips: - **Be concrete**: name the moment. - **Be kind**: start with what worked, "
+               "then say what to change next time, and ask how it landed.")
+    cut = _snippet(passage, 120)
+    assert cut == "Feedback works best when it is specific and timely. Mentors should ask before giving it. …"
+
+
+def test_an_answer_quotes_the_start_of_a_long_section_when_both_parts_were_found():
+    from assistant.coach.templates import answer_question
+    from assistant.models import Citation
+
+    def part(text: str, score: float) -> Citation:
+        return Citation(doc_id="d1", source="04-meetings.md", title="Mentoring Meetings",
+                        section="How often to meet", text=text, score=score)
+    tail = part("- **Never more than four weeks apart.** Beyond that, momentum is lost.", 0.83)
+    start = part("How often to meet\n\nPairs meet **every two weeks**, about 12 meetings in six months.", 0.79)
+    assert "every two weeks" in answer_question("How often should we meet?", [tail, start])
+    assert "four weeks" in answer_question("How often should we meet?", [tail])  # only what was found

@@ -155,3 +155,14 @@ def test_a_win_told_when_asked_for_blockers_is_saved_as_a_win(svc):
     assert agenda.wins == ["I finally shipped the onboarding guide!"] and agenda.blockers == []
     assert [i.kind for i in agenda.items].count("blocker") == 0
     assert any(i.kind == "wins" and "onboarding guide" in " ".join(i.details) for i in agenda.items)
+
+
+def test_prep_speaks_of_the_last_meeting_only_when_the_pair_has_met(svc):  # noqa: F811
+    maria = who(svc, "maria")
+    svc.schedule_meeting(maria, "alex", at(26))
+    opening, _ = prep(svc, "alex")
+    assert "How is" in opening and "since your last meeting" not in opening, "their first meeting"
+    second = make_service(svc.deps.settings.home, today=date(2026, 11, 27))  # the first was held
+    second.schedule_meeting(maria, "alex", at(10, month=12))
+    opening, _ = prep(second, "alex")
+    assert "since your last meeting" in opening

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.coach.target import same_unit
 from assistant.coach.types import GoalDraft, GoalSlot, GoalUpdate
 from assistant.models import Goal
 from assistant.smart import is_specific
@@ -103,7 +104,8 @@ def _sync_what(data: dict, old: GoalDraft, filled: list[str]) -> None:
     "Give 3 talks" with the target changed to 4 must not still say 3, and a statement
     that says "by June 2027" must not also end "by March 31, 2027".
     """
-    if "target" in filled and old.target:
+    # "One dashboard" after "mentor two analysts" is what to count, not a new count of analysts.
+    if "target" in filled and old.target and same_unit(data["target"], old.target):
         data["target"] = _like(data["target"], old.target)
         if "measure" in filled:
             data["measure"] = _like(data["measure"], old.target)

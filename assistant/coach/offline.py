@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from assistant.coach.flow import LEAD, is_vague, replace_phrase
+from assistant.coach.target import FILLER, restates, same_unit, target_words
 from assistant.coach.text import plain, question_form, without_lead_in
 from assistant.coach.types import GoalDraft, GoalUpdate, TurnRequest, TurnResult
 from assistant.smart import deadline_phrase, find_measure, is_specific, parse_deadline
@@ -53,7 +54,6 @@ AND_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:and|plus|but|also)\s+(?=(?:i|i'?ve|i'?m
 RESOURCE = re.compile(r"\b((\d+|an?|one|two|three|four|five|a few|some) (hours?|days?|afternoons?|mornings?|evenings?)|"
                       r"budget|set aside|approv\w*|support\w*|sponsor\w*|access to|pays? for|paid for|covers|funds?|"
                       r"time (off|each|every|per)|study time|training time|helps? me)\b", _I)
-FILLER = set("maybe about around roughly say like probably perhaps i think guess so well um let's make it".split())
 PLACEHOLDER = set("do this it that get done achieve finish complete reach the my goal one something have has had be "
                   "all everything wrapped up sorted ready finished completed achieved need i to".split())
 CONDITION = re.compile(r"^\W*(?:when|whenever|once|if|after|until|as soon as)\s", _I)
@@ -197,6 +197,8 @@ def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> Go
         fields["baseline"] = next(s for s in re.split(r"(?<=[.!;])\s+", text) if BASELINE.search(s))
     if (what := _new_what(core, measure, draft, expecting)) and not _placeholder(what, fields.get("deadline_text")):
         fields["what"] = what
+    elif measure and draft.what and not (draft.target and same_unit(measure, draft.target)):
+        fields["target"] = target_words(LEAD.sub("", core, count=1), measure, fields.get("deadline_text"))
     if expecting == "measure" and not fields and not deadline_phrase(text):
         fields["target"] = text  # their own words for "done", when nothing countable was given
     return GoalUpdate(**fields)
@@ -251,6 +253,8 @@ def _new_what(core: str, measure: str | None, draft: GoalDraft, expecting: str |
         return f"{draft.what.rstrip(' .')} {core}"  # "... in our planning meetings" narrows the wish
     if expecting == "what" or not draft.what:
         return core if expecting in (None, "what") or is_specific(core) else None
+    if expecting == "measure":  # how success shows is no new goal, unless the goal is said again
+        return core if restates(core, LEAD.sub("", draft.what, count=1)) and is_specific(core) else None
     # A specific statement replaces a vague wish, whatever was asked; "when my team says so"
     # answering "how will you know?" is a condition for success, not a new goal.
     return core if is_vague(draft) and is_specific(core) and not CONDITION.match(core) else None

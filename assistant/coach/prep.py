@@ -30,7 +30,8 @@ def new_draft(ctx: PrepContext) -> PrepDraft:
              for g in ctx.goals if g.status == "active" and g.id is not None]
     actions = [PrepAction(id=a.id, text=a.text, owner=a.owner, due=a.due)
                for a in ctx.open_actions if a.status == "open" and a.id is not None]
-    return PrepDraft(meeting_id=ctx.meeting.id, mentor=ctx.meeting.mentor, goals=goals, actions=actions)
+    return PrepDraft(meeting_id=ctx.meeting.id, mentor=ctx.meeting.mentor, goals=goals, actions=actions,
+                     met_before=ctx.has_met_before())
 
 
 def start_prep(ctx: PrepContext) -> tuple[PrepDraft, Step]:
@@ -119,7 +120,7 @@ def _ask(draft: PrepDraft, slot: str, noted: list[str], todo: list[str], retry: 
     kind, _, ident = slot.partition(":")
     return Step(kind="ask", slot=slot, goal=draft.goal(int(ident)) if kind == "goal" else None,
                 action=draft.action(int(ident)) if kind == "action" else None, mentor=draft.mentor,
-                noted=noted, retry=retry, remaining=len(todo))
+                noted=noted, retry=retry, remaining=len(todo), met_before=draft.met_before)
 
 
 def _next(draft: PrepDraft, ctx: PrepContext, noted: list[str], failed: bool = False) -> tuple[PrepDraft, Step]:
@@ -198,19 +199,26 @@ def _agenda_lines(step: Step) -> list[str]:
     return [f"Here is the agenda for your {agenda.meeting_minutes}-minute meeting:", *lines]
 
 
+def _goal_question(step: Step) -> str:
+    g = step.goal
+    hint = f" Milestones still open: {', '.join(g.milestones)}." if g.milestones else ""
+    title = f"\u201c{g.title}\u201d"
+    # Before a first meeting there is no "last meeting" to count from.
+    opener = f"What moved on {title} since your last meeting?" if step.met_before else f"How is {title} coming along?"
+    return f"{opener} It was at {g.progress}%: roughly where is it now?{hint}"
+
+
 def _question(step: Step) -> str:
     if step.goal is not None:
-        g = step.goal
-        hint = f" Milestones still open: {', '.join(g.milestones)}." if g.milestones else ""
-        return (f"What moved on \u201c{g.title}\u201d since your last meeting? It was at {g.progress}%: "
-                f"roughly where is it now?{hint}")
+        return _goal_question(step)
     if step.action is not None:
         a = step.action
         who = "you" if a.owner == "mentee" else (step.mentor or "your mentor")
         due = f" (due {a.due.isoformat()})" if a.due else ""
         return f"Last time {who} agreed to \u201c{a.text}\u201d{due}. Is it done, in progress, or dropped?"
     mentor = step.mentor or "your mentor"
-    return {"wins": "Any wins since the last meeting, big or small?",
+    since = " since the last meeting" if step.met_before else " lately"
+    return {"wins": f"Any wins{since}, big or small?",
             "blockers": "Is anything blocking you or slowing you down?",
             "questions": f"What would you like to ask {mentor}?",
             "wants": "What do you most want from this meeting? Put the most important first."}[step.slot]

@@ -10,8 +10,13 @@ import re
 _I = re.IGNORECASE
 RESTART = re.compile(r"^\W*(start (over|again)|restart|from scratch|reset)\b", _I)
 QUIT = re.compile(r"^\W*(quit|exit|bye|goodbye|stop|cancel|later|not now|pause|i'?ll (come back|finish|continue))\b", _I)
-FINISH = re.compile(r"^\W*(that'?s (all|it|everything)|that is all|i'?m (done|finished)|i am done|nothing else|"
-                    r"done|finish(ed)?|no more|let'?s wrap( it)? up|wrap up|show (me )?the agenda)\W*$", _I)
+# "No, that's all for now, thanks": closing words with courtesy around them still close.
+FINISH = re.compile(r"^\W*(?:(?:no|nope|ok(?:ay)?|well|so|i think|i guess)\W+)*"
+                    r"(that'?s (all|it|everything)|that is (all|it|everything)|i'?m (all )?(done|finished)|i am done|"
+                    r"nothing (else|more)|(all )?done|finish(ed)?|no more|let'?s wrap( it)? up|wrap up|"
+                    r"show (me )?the agenda)(?:\W+(?:for now|from me|then|really|thanks|thank you|thx|cheers))*\W*$", _I)
+# A bare thank-you answers the part asked with nothing to store.
+THANKS = re.compile(r"^\W*(?:ok(?:ay)?\W+)?(thanks|thank you|thx|cheers|ta)( (so|very) much| a lot)?\W*$", _I)
 CONFIRM = re.compile(r"^\W*(yes|yep|yeah|yup|sure|ok(ay)?|save( it)?|please save|looks (good|great|fine)|lgtm|"
                      r"perfect|confirm(ed)?|correct|sounds (good|great)|great|go ahead|all good|fine)\b", _I)
 REJECT = re.compile(r"^\W*(no|nope|nah|not (quite|yet|really)|wait|change)\b", _I)
@@ -28,9 +33,13 @@ NONE_FOR = [("blockers", re.compile(r"\b(no (real |big |major )?(blockers?|obsta
 QUESTION_CUE = re.compile(r"\b(i'?d (also |really )?(like|love) to ask|i (also )?(want|wanted|would like) to ask|my question is|"
                           r"question for (you|my mentor|\w+)|can i ask|i'?d like to know|ask (my mentor|him|her|them)|"
                           r"^questions?:)", _I)
+# A difficulty is in the way whatever was asked: "finding a slot is hard", "I get nervous with Q&A".
+_HARD = (r"(is|are|been|be|feels?|seems?|gets?|getting|it'?s|that'?s)"
+         r"( (really|very|so|quite|too|a bit|pretty|super|still))? (hard|tough|tricky)|hard (to|for)|hard time")
+_UNEASY = r"(?<!not )(?<!never )(?<!no longer )(nervous|anxious|worried|scared|afraid|overwhelmed|stressed)"
 BLOCKER_CUE = re.compile(r"\b(blocked|blockers?|blocking|stuck|struggl\w*|waiting (on|for)|held up|obstacles?|"
-                         r"can'?t(?! wait)|cannot|couldn'?t|unable|hard to|difficult|no time|problem|challenge|"
-                         r"haven'?t been able)\b", _I)
+                         r"can'?t(?! wait)|cannot|couldn'?t|unable|difficult\w*|no time|not enough time|problems?|"
+                         rf"challenge|haven'?t been able|{_HARD}|{_UNEASY})\b", _I)
 WANT_CUE = re.compile(r"\b(from this meeting|most important|priority|focus on|i'?d like to (focus|talk|discuss|get|"
                       r"spend|go over|work on|cover)|i want to (focus|talk|discuss|get|spend|go over|cover)|"
                       r"let'?s (talk|discuss|focus|go over)|i need (help|advice|feedback) (with|on))\b", _I)
@@ -80,6 +89,11 @@ PHRASES = [(90, re.compile(r"\b(almost|nearly) (done|there|finished|complete)\b"
            (100, re.compile(r"^(done|finished|complete(d)?)$|\b(it'?s|it is|goal is|that'?s|all|completely|fully)\s+"
                             r"(done|finished|complete(d)?)\b|\bachieved\b|\breached (it|the goal|my goal)\b", _I))]
 
+# A number with only these words around it is a position, not a count: "we're at 40", "about 40 now".
+BARE_NUMBER = re.compile(r"\W*((?:[a-z']+\W+){0,5}?)(\d{1,3})((?:\W+[a-z']+){0,3})\W*", _I)
+_AROUND = set("""i i'm im we we're were it it's its is are am at about around roughly approximately nearly almost
+maybe probably now currently say i'd guess think so far already or ish right up to somewhere done complete""".split())
+
 
 def sentences(text: str) -> list[str]:
     text = LEADING_NO.sub(lambda m: m.group(1) + ". ", text, count=1)
@@ -88,8 +102,12 @@ def sentences(text: str) -> list[str]:
     return [p for p in parts if p.strip(" ,.-")]
 
 
-def percent_in(sentence: str) -> int | None:
-    """The percentage a sentence states: '60%', 'sixty percent', '3 of 5', 'halfway', 'almost done'."""
+def percent_in(sentence: str, bare: bool = False) -> int | None:
+    """The percentage a sentence states: '60%', 'sixty percent', '3 of 5', 'halfway', 'almost done';
+    with `bare` (it answers "where is the goal now?") also a plain 'we're at 40'."""
+    if bare and (number := BARE_NUMBER.fullmatch(sentence)) and int(number.group(2)) <= 100 \
+            and set(re.findall(r"[a-z']+", f"{number.group(1)} {number.group(3)}".lower())) <= _AROUND:
+        return int(number.group(2))
     if found := PERCENT.findall(sentence):
         return min(int(found[-1]), 100)  # "from 40% to 60%": the last figure is where it is now
     if m := WORD_PERCENT.search(sentence):
@@ -112,7 +130,7 @@ def chatter(sentence: str) -> str | None:
     """"nothing" for a sentence that only says no ("Not really, sorry", "all good"), "filler" for one
     that says nothing at all ("Thanks!", "Yes!"), None for a sentence with content."""
     words = re.findall(r"[a-z']+", sentence.lower())
-    if not set(words) <= _NEG_WORDS | _SOFT_WORDS:
+    if re.search(r"\d", sentence) or not set(words) <= _NEG_WORDS | _SOFT_WORDS:
         return None
     return "nothing" if _NEG_WORDS & set(words) or ALL_GOOD.search(sentence) else "filler"
 

@@ -84,6 +84,8 @@ class PrepDraft(Strict):
     wants: list[str] = Field(default_factory=list, description="Most important first.")
     answered: list[str] = Field(default_factory=list, description="Slots skipped or answered 'nothing'.")
     stage: Stage = "collecting"
+    met_before: bool = Field(False, description="The pair met before this meeting, so 'since your last meeting' "
+                                                "makes sense (a draft from before this field says it neutrally).")
     asked: str | None = Field(None, description="Slot the last reply asked for: goal:ID, action:ID, wins, ...")
     retries: int = Field(0, ge=0, description="Turns in a row the asked slot got no usable answer.")
 
@@ -106,6 +108,14 @@ class PrepContext(Strict):
     goals: list[Goal] = Field(default_factory=list, description="The mentee's goals (only active ones are asked about).")
     open_actions: list[ActionItem] = Field(default_factory=list, description="Open items from earlier meetings.")
     today: date
+    met_before: bool | None = Field(None, description=(
+        "Whether the pair has held a meeting before this one; None when not loaded (items carried over tell)."))
+
+    def has_met_before(self) -> bool:
+        if self.met_before is not None:
+            return self.met_before
+        # An item agreed in another meeting means there was one; without any, say it neutrally.
+        return any(a.meeting_id is not None and a.meeting_id != self.meeting.id for a in self.open_actions)
 
 
 class Step(Strict):
@@ -123,6 +133,7 @@ class Step(Strict):
     restarted: bool = False
     intro: bool = Field(False, description="First question of the prep: mention skip/done.")
     remaining: int = Field(0, ge=0, description="Questions left including this one.")
+    met_before: bool = Field(False, description="Phrase with 'since your last meeting' (else neutrally).")
 
 
 # The LLM backend's registry looks update models up by conversation kind.

@@ -18,9 +18,9 @@ import re
 
 from assistant.agenda import keywords
 from assistant.coach.prep_cues import (BLOCKER_CUE, CONFIRM, DONE_WORD, FINISH, LABEL, LABEL_SLOT, NEGATION,
-                                       NONE_FOR, POLITE, QUESTION_CUE, QUIT, REJECT, RESTART, SHORT_NO, SKIP, WANT_CUE,
-                                       WIN_CUE, YES, accomplished, action_status, chatter, names_a_topic, percent_in,
-                                       sentences)
+                                       NONE_FOR, POLITE, QUESTION_CUE, QUIT, REJECT, RESTART, SHORT_NO, SKIP, THANKS,
+                                       WANT_CUE, WIN_CUE, YES, accomplished, action_status, chatter, names_a_topic,
+                                       percent_in, sentences)
 from assistant.coach.prep_models import ActionStatusReport, GoalReport, PrepDraft, PrepUpdate
 from assistant.coach.text import plain
 from assistant.coach.types import TurnRequest, TurnResult
@@ -112,7 +112,7 @@ class _Collector:
         goal_id = milestones[0][0] if milestones else (_goal_named(sentence, self.draft) or expect_goal)
         if goal_id is None and len(self.draft.goals) == 1 and expect_action is None:
             goal_id = self.draft.goals[0].id  # only one goal: a bare "about 60%" can only be about it
-        percent = percent_in(sentence)
+        percent = percent_in(sentence, bare=goal_id is not None and goal_id == expect_goal)
         progress = goal_id is not None and (percent is not None or bool(milestones))
         if percent is not None and goal_id is not None:
             self.goal(goal_id, percent)
@@ -208,10 +208,10 @@ def understand(text: str, draft: PrepDraft, expecting: str | None = None) -> Pre
         return PrepUpdate(goals=[GoalReport(goal_id=goal_id, percent=100)])
     if FINISH.match(text):
         return PrepUpdate(intent="finish")
-    if SKIP.match(text):
+    lists = ("wins", "blockers", "questions", "wants")
+    if SKIP.match(text) or (expecting in lists and THANKS.match(text)):
         return PrepUpdate(intent="skip")
-    if expecting in ("wins", "blockers", "questions", "wants") and SHORT_NO.match(text) \
-            and not names_a_topic(text, besides=expecting):
+    if expecting in lists and SHORT_NO.match(text) and not names_a_topic(text, besides=expecting):
         # "no goals", "none this time", "nothing new": a short no to a list question, not an entry
         # ("No, waiting on legal" or "no blockers" asked about wins say more: read them sentence by sentence).
         return PrepUpdate(none_for=[expecting])

@@ -73,8 +73,19 @@ def answer_question(question: str, passages: list[Citation]) -> str:
     if not passages:
         return ("The program guidelines don't cover that, so I won't guess. Your mentor or the program "
                 "coordinator can help with it.")
-    best = passages[0]
+    best = _section_start(passages)
     return f"From *{best.label()}*: {_snippet(_body(best), 420)}"
+
+
+def _section_start(passages: list[Citation]) -> Citation:
+    """The best passage, or its section's opening passage when that was found too: a long
+    section's rule is stated first ("meet every two weeks"), its caveats come after."""
+    best = passages[0]
+    heading = best.section.split("; ")[0].split(" › ")[-1]
+    if not heading or best.text.startswith(heading):
+        return best
+    return next((p for p in passages[1:] if (p.doc_id, p.section) == (best.doc_id, best.section)
+                 and p.text.startswith(heading)), best)
 
 
 def _ask(step: Step, draft: GoalDraft) -> str:
@@ -141,6 +152,9 @@ def _snippet(text: str, limit: int = 260) -> str:
     end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
     cut = cut[:end + 1] if end >= limit // 2 else cut.rsplit(" ", 1)[0]
     cut = _DANGLING.sub("", cut)
+    intro = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    if cut.endswith(":") and intro >= limit // 3:  # "Some tips:" with the tips cut off says nothing
+        cut = cut[:intro + 1]
     if cut.count("**") % 2:
         cut = cut[:cut.rfind("**")].rstrip(" -*")
     return cut + (" …" if cut.endswith((".", "?", "!")) else "…")

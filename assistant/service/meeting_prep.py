@@ -114,8 +114,10 @@ class MeetingPrepService:
         # Items agreed in earlier meetings; this meeting's own come after it.
         actions = [a for a in store.list_action_items(meeting.mentee, status="open")
                    if a.meeting_id != meeting.id]
+        met_before = any(m.status != "cancelled" and m.starts_at < meeting.starts_at
+                         for m in store.list_meetings(mentee=meeting.mentee))
         return PrepContext(meeting=meeting, goals=store.list_goals(owner=meeting.mentee),
-                           open_actions=actions, today=self.deps.today())
+                           open_actions=actions, today=self.deps.today(), met_before=met_before)
 
     def _save_prep(self, actor: User, draft: PrepDraft, step: Step, ctx: PrepContext) -> Agenda:
         store = self.deps.store
