@@ -16,9 +16,11 @@ else:
 for goal in goals:
     with st.container(border=True):
         goal_header(goal)
-        with st.expander("Details"):
+        # Keyed: each stays open (or shut) across the reruns its own buttons cause, and never
+        # passes to another goal's section when a notice above the list comes or goes.
+        with st.expander("Details", key=f"details-open-{goal.id}", on_change="rerun"):
             st.markdown(goal_markdown(goal))
-        with st.expander("Milestones"):
+        with st.expander("Milestones", key=f"ms-open-{goal.id}", on_change="rerun"):
             milestones(svc, user, goal)
-        with st.expander("Edit"):
+        with st.expander("Edit", key=f"edit-open-{goal.id}", on_change="rerun"):
             edit_form(svc, user, goal)

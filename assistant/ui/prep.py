@@ -67,7 +67,8 @@ with side:
     else:
         show_agenda(agenda, svc.deps.settings.tz)
         download_buttons(svc, user, meeting, key=f"prep-{meeting.id}")
-        with st.expander("✏️ Edit the agenda"):  # the prep is always for a meeting still ahead
+        # the prep is always for a meeting still ahead; keyed so that it stays open across saves and edits
+        with st.expander("✏️ Edit the agenda", key=f"agenda-edit-open-{meeting.id}", on_change="rerun"):
             edit_form()
 
 if prompt := st.chat_input("Tell the coach how things went…"):

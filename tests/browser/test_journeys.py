@@ -8,7 +8,7 @@ copies them to docs/screenshots/.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from browser_steps import and_wait, choose, fill, heading, open_page, say, settle, shot, sign_in, sign_out
@@ -114,6 +114,31 @@ def test_mentee_drafts_a_goal_and_prepares_a_meeting(server, cast, new_page):
     say(page, "yes")
     expect(page.get_by_text("saved: maria can see it")).to_be_visible()
     shot(page, server.shots / "mentee-prep.png")
+
+
+def set_date(page, label: str, day: date) -> None:
+    """A date field is three spin buttons (day, month, year in DD/MM/YYYY order)."""
+    for part, value in (("day", f"{day.day:02d}"), ("month", f"{day.month:02d}"), ("year", str(day.year))):
+        page.get_by_role("spinbutton", name=f"{part}, {label}").type(value)
+
+
+def test_mentee_keeps_a_goal_current_on_my_goals(server, cast, new_page):
+    page = new_page()
+    sign_in(page, server.url, "alex", PASSWORDS["alex"], lands_on="Goal coach")
+    open_page(page, "My goals", "My goals")
+    goal = cast.goals(cast.user("alex"))[0]
+    milestones = page.get_by_test_id("stExpander").nth(1)  # Details, Milestones, Edit
+    and_wait(page, lambda: milestones.locator("summary").click())
+    fill(page, "New milestone", "Dry run with Maria")
+    set_date(page, "By (optional)", goal.deadline.replace(year=goal.deadline.year + 1))
+    and_wait(page, lambda: milestones.get_by_role("button", name="Add").click())
+    # Refused: the reason shows in the section that stayed open, with what was typed kept.
+    expect(milestones.get_by_text("on or before the goal's deadline")).to_be_visible()
+    expect(page.get_by_label("New milestone")).to_have_value("Dry run with Maria")
+    set_date(page, "By (optional)", goal.deadline - timedelta(days=30))
+    and_wait(page, lambda: milestones.get_by_role("button", name="Add").click())
+    expect(milestones.get_by_text("Dry run with Maria")).to_be_visible()  # still open after the rerun
+    assert [m.title for m in cast.goal(cast.user("alex"), goal.id).milestones] == ["Dry run with Maria"]
 
 
 def test_mentor_reads_the_brief(server, cast, new_page):
