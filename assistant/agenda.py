@@ -65,12 +65,35 @@ def allocate_minutes(weights: Sequence[float], total: int, minimum: int = MIN_IT
     return [minimum + s for s in shares]
 
 
+def scale_minutes(minutes: Sequence[int], total: int, minimum: int = MIN_ITEM_MINUTES) -> list[int]:
+    """The mentee's time boxes scaled to `total` in proportion (20, 20, 10 of 80 keep 2:2:1), an
+    item that would fall under `minimum` held there and the rest scaled again; sums exactly."""
+    n = len(minutes)
+    if n == 0 or total < n * minimum:
+        raise ValueError(f"cannot fit {n} items of {minimum}+ min into {total} min")
+    floor: set[int] = set()
+    while True:
+        free = [i for i in range(n) if i not in floor]
+        budget, weight = total - minimum * len(floor), sum(minutes[i] for i in free)
+        quotas = {i: budget * minutes[i] / weight for i in free} if weight else {}
+        low = [i for i in free if quotas[i] < minimum]
+        if not low:
+            break
+        floor.update(low)
+    shares = {i: minimum for i in floor} | {i: int(q) for i, q in quotas.items()}
+    # Leftover minutes go to the largest fractions; ties (and an all-floor agenda) to earlier items.
+    order = sorted(range(n), key=lambda i: (-(quotas.get(i, 0.0) % 1), i))
+    for i in order[: total - sum(shares.values())]:
+        shares[i] += 1
+    return [shares[i] for i in range(n)]
+
+
 def retime(items: Sequence[AgendaItem], total: int) -> list[AgendaItem]:
     """Re-fit edited items to `total` minutes, keeping their order and relative time boxes;
     time boxes that already fill the meeting exactly are kept as the mentee set them."""
     given = [max(i.minutes, 1) for i in items]
     fits = sum(given) == total and min(given, default=0) >= MIN_ITEM_MINUTES
-    minutes = given if fits else allocate_minutes(given, total)
+    minutes = given if fits else scale_minutes(given, total)
     return [i.model_copy(update={"minutes": m, "priority": n}) for n, (i, m) in enumerate(zip(items, minutes), 1)]
 
 
@@ -152,7 +175,7 @@ def _candidates(prep, goals, progress, actions, mentor) -> list[_Candidate]:
                                 1 + 0.25 * len(actions), None, details,
                                 keywords(" ".join(a.text for a in actions)) | _KIND_WORDS["actions"]))
     if prep.wins:
-        cands.append(_Candidate("Wins since last time", "wins", "mentee", 1, None, list(prep.wins),
+        cands.append(_Candidate("Wins to share", "wins", "mentee", 1, None, list(prep.wins),
                                 keywords(" ".join(prep.wins)) | _KIND_WORDS["wins"]))
     return cands
 

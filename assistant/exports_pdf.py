@@ -88,7 +88,7 @@ def _items(pdf: _AgendaPDF, agenda: Agenda) -> None:
 
 def _sections(pdf: _AgendaPDF, agenda: Agenda) -> None:
     if agenda.progress:
-        pdf.heading("Progress since last meeting")
+        pdf.heading("Progress on goals")
         for p in agenda.progress:
             done = f"; milestones done: {', '.join(p.milestones_done)}" if p.milestones_done else ""
             note = f" - {p.note}" if p.note else ""

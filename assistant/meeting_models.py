@@ -139,7 +139,7 @@ class Agenda(Strict):
             lines.append(f"{n}. **{item.topic}** ({item.minutes} min, {item.owner})")
             lines += [f"   - {d}" for d in item.details]
         if self.progress:
-            lines += ["", "## Progress since last meeting", ""]
+            lines += ["", "## Progress on goals", ""]
             for p in self.progress:
                 done = f"; milestones done: {', '.join(p.milestones_done)}" if p.milestones_done else ""
                 note = f" — {p.note}" if p.note else ""

@@ -178,3 +178,13 @@ def test_cadence_proposes_the_next_date(cadence, last, today, expected):
     proposed = cadence.next_date(last, today)
     assert proposed == expected and proposed.date() >= today
     assert Cadence("biweekly") is Cadence.biweekly
+
+
+def test_edited_time_boxes_scale_in_proportion_with_a_floor():
+    from assistant.agenda import scale_minutes
+    assert scale_minutes([20, 20, 10, 10, 10, 10], 45) == [11, 11, 6, 6, 6, 5]  # 2:1 kept, equal stays equal
+    assert scale_minutes([20, 10], 60) == [40, 20]
+    assert scale_minutes([100, 1, 1], 45) == [35, 5, 5]  # the small ones held at 5 minutes
+    assert scale_minutes([5, 5, 5], 16) == [6, 5, 5]
+    with pytest.raises(ValueError, match="cannot fit"):
+        scale_minutes([10] * 10, 45)

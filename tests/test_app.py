@@ -205,3 +205,10 @@ def test_a_page_opened_signed_out_asks_to_sign_in(home):
     at.switch_page("assistant/ui/my_goals.py").run()  # an old link or a bookmark
     assert not at.exception, at.exception
     assert at.text_input(key="login_name") is not None and not at.get("download_button")
+
+
+def test_an_unpaired_mentee_is_told_to_wait_for_a_mentor_on_the_prep_page(home):
+    at = login("sam")  # no mentor yet
+    at.switch_page("assistant/ui/prep.py").run()
+    assert not at.exception, at.exception
+    assert any("don't have a mentor yet" in i.value for i in at.info) and not at.chat_input

@@ -80,3 +80,14 @@ def test_only_the_owner_edits(svc):  # noqa: F811
         with pytest.raises(AccessDenied):
             svc.edit_goal(who(svc, name), goal.id, progress=50)
     assert svc.goal(who(svc, "maria"), goal.id).progress == goal.progress
+
+
+def test_a_new_deadline_is_written_into_the_goal_sentence(svc):  # noqa: F811
+    goal = svc.edit_goal(who(svc, "alex"), alex_goal(svc).id, deadline=date(2027, 4, 15))
+    assert goal.statement == "Give 3 talks at all-hands by April 15, 2027."
+    assert goal.history[-1].note == "edited: deadline 2027-04-15, statement"
+
+
+def test_done_is_100_percent_whatever_the_slider_said(svc):  # noqa: F811
+    goal = svc.edit_goal(who(svc, "alex"), alex_goal(svc).id, status="done", progress=30)
+    assert (goal.status, goal.progress) == ("done", 100)

@@ -25,7 +25,7 @@ def test_edit_agenda_saves_a_retimed_version_before_the_meeting_only(svc):
     edited = svc.edit_agenda(alex, meeting.id, rows, questions=["How do I ask for a raise?"])
     assert edited.version == 2 and edited.created_by == "alex"
     assert [i.topic for i in edited.items] == ["My promotion case", goal_item.topic]
-    assert [i.minutes for i in edited.items] == [38, 22] and sum(i.minutes for i in edited.items) == 60
+    assert [i.minutes for i in edited.items] == [40, 20], "scaled in proportion to what the mentee set"
     assert edited.items[1].kind == goal_item.kind and edited.items[1].goal_id == goal_item.goal_id
     assert edited.questions == ["How do I ask for a raise?"]
     assert [a.version for a in svc.agenda_versions(maria, meeting.id)] == [1, 2]

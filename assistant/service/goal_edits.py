@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from assistant.models import Goal, Milestone, User
 from assistant.service.access import NotFound, require_mentee_access
+from assistant.smart import deadline_phrase
 
 EDITABLE = ("title", "statement", "measure", "target", "baseline", "achievability", "relevance",
             "deadline", "status", "progress")
@@ -34,8 +35,10 @@ class GoalEditService:
             raise ValueError(f"The status must be one of {', '.join(STATUSES)}.")
         if "deadline" in changed:
             self._check_day(changed["deadline"], "The deadline")
-        if changed.get("status") == "done" and "progress" not in changed:
-            changed["progress"] = 100  # marked done: done is 100%
+            if "statement" not in changed:  # the sentence must not still say the old date
+                changed["statement"] = restate_deadline(goal.statement, changed["deadline"], self.deps.today())
+        if changed.get("status", goal.status) == "done":
+            changed["progress"] = 100  # done is 100%, whatever the slider said
         return self._save(actor, goal, changed, _note(changed))
 
     def add_milestone(self, actor: User, goal_id: int, title: str, due: date | None = None) -> Goal:
@@ -89,6 +92,20 @@ class GoalEditService:
         if "progress" in changed:  # the mentor's progress chart
             self.deps.store.record_progress([(saved.id, saved.progress)])
         return saved
+
+
+def restate_deadline(statement: str, deadline: date, today: date) -> str:
+    """The goal sentence with its time phrase ("by March 31, 2027", "within 8 weeks") replaced
+    by the new deadline, or the deadline added when the sentence has none."""
+    new = f"by {deadline:%B} {deadline.day}, {deadline.year}"
+    body = statement.rstrip().rstrip(".")
+    phrase = deadline_phrase(body, today)
+    if phrase and phrase.lower() in body.lower():
+        at = body.lower().rfind(phrase.lower())
+        body = body[:at] + new + body[at + len(phrase):]
+    else:
+        body = f"{body} {new}"
+    return " ".join(body.split()) + "."
 
 
 def _milestone(goal: Goal, index: int) -> Milestone:

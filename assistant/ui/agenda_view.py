@@ -35,7 +35,7 @@ def agenda_markdown(agenda: Agenda) -> str:
         lines += [f"    - {escape_md(d)}" for d in item.details]
     progress = [f"- {escape_md(p.goal_title)}: {p.progress_before}% → {p.progress_after}%"
                 + (f" — {escape_md(p.note)}" if p.note else "") for p in agenda.progress]
-    lines += _section("Progress since last meeting", progress)
+    lines += _section("Progress on goals", progress)
     lines += _section("Wins", [f"- {escape_md(w)}" for w in agenda.wins])
     lines += _section("Blockers", [f"- {escape_md(b)}" for b in agenda.blockers])
     lines += _section("Questions for the mentor", [f"- “{escape_md(q)}”" for q in agenda.questions])

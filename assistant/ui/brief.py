@@ -45,16 +45,17 @@ with main:
         st.info(f"{escape_md(mentee)} hasn't prepared this meeting yet.")
     else:
         st.caption("The agenda comes with the next meeting, once it is booked and prepared.")
-    st.subheader("Goals since the last meeting")
+    since = "since the last meeting" if brief.previous else "so far"  # the first meeting has no "last"
+    st.subheader("Goals since the last meeting" if brief.previous else "Goals")
     if not brief.goals:
         st.caption(f"{escape_md(mentee)} has no active goals.")
     for trend in brief.goals:
         with st.container(border=True):
             st.markdown(f"**{escape_md(trend.title)}** · due {date.fromisoformat(trend.deadline):%d %b %Y}")
             # No delta for no change: Streamlit draws an arrow for any delta, "↑ +0" included.
-            st.metric("Progress", f"{trend.now}%", delta=f"{trend.delta:+d} pts since last meeting" if trend.delta else None)
+            st.metric("Progress", f"{trend.now}%", delta=f"{trend.delta:+d} pts {since}" if trend.delta else None)
             if not trend.delta:
-                st.caption("No change since the last meeting.")
+                st.caption(f"No change {since}.")
             if trend.milestones_done:
                 st.markdown("Milestones done: " + ", ".join(escape_md(m) for m in trend.milestones_done))
             if trend.note:

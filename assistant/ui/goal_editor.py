@@ -26,7 +26,7 @@ def edit_form(svc: Service, user: User, goal: Goal) -> None:
         values["progress"] = right.slider("Progress (%)", 0, 100, goal.progress, key=f"edit-{goal.id}-progress")
         if st.form_submit_button("Save changes", type="primary"):
             # Unchanged fields are passed as they are: the service only records what changed.
-            act(lambda: svc.edit_goal(user, goal.id, **values), f"Saved your changes to **{escape_md(goal.title)}**.",
+            act(lambda: svc.edit_goal(user, goal.id, **values), f"Saved your changes to “{escape_md(goal.title)}”",
                 FLASH)
 
 

@@ -50,7 +50,7 @@ def schedule_tab() -> None:
     proposal = local(svc.next_meeting_date(user, mentee, cadence), tz)
     st.caption(f"Proposed from your cadence: {show(proposal, tz)}")
     stamp = f"{proposal:%Y%m%d%H%M}"  # a new proposal resets the inputs to it
-    day = st.date_input("Date", value=proposal.date(), key=f"day-{stamp}")
+    day = st.date_input("Date", value=proposal.date(), key=f"day-{stamp}", format="DD/MM/YYYY")
     at = st.time_input(f"Time ({tz.key})", value=proposal.time().replace(tzinfo=None), key=f"time-{stamp}")
     minutes = st.number_input("Length (minutes)", min_value=15, max_value=240, value=45, step=5, key="minutes")
     if st.button("Book meeting", type="primary", key="book"):
@@ -64,7 +64,7 @@ def action_rows(meeting_id: int) -> None:
         text_col, owner_col, due_col = st.columns([3, 1, 1])
         text_col.text_input(f"Action item {n + 1}", key=f"action-{meeting_id}-{n}", max_chars=300)
         owner_col.selectbox("Owner", ["mentee", "mentor"], key=f"owner-{meeting_id}-{n}")
-        due_col.date_input("Due", value=None, key=f"due-{meeting_id}-{n}")
+        due_col.date_input("Due", value=None, key=f"due-{meeting_id}-{n}", format="DD/MM/YYYY")
 
 
 def typed_actions(meeting_id: int) -> list[dict]:

@@ -49,7 +49,8 @@ def add_person() -> None:
         return
     in_form("add_person", lambda: svc.create_account(
         user, name, role, state["new_password"] or "", display_name=(state["new_display"] or "").strip(),
-        mentor=state["new_mentor"] if role == "mentee" else None), f"Added {role} {name}.", clear=NEW_PERSON)
+        mentor=state["new_mentor"] if role == "mentee" else None),
+        f"Added {role} {name.lower()}.", clear=NEW_PERSON)  # the name they sign in with
 
 
 def reset_password() -> None:
@@ -105,7 +106,8 @@ for pair in pairs:
         if confirm_button("Unpair", f"End the pair **{escape_md(pair.mentor)}** and **{escape_md(pair.mentee)}**? "
                           "Their goals and past meetings stay; meetings still ahead are cancelled; the mentor no longer sees them.",
                           key=f"unpair-{pair.mentee}", where=cols[2]):
-            act(lambda p=pair: svc.unpair(user, p.mentor, p.mentee), f"Unpaired {pair.mentor} and {pair.mentee}.")
+            act(lambda p=pair: svc.unpair(user, p.mentor, p.mentee),
+                f"Unpaired {pair.mentor} and {pair.mentee}; their meetings still ahead are cancelled.")
 
 st.subheader(f"People ({len(active)} active)")
 for person in people:

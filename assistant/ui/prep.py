@@ -13,8 +13,12 @@ st.title("🗓️ Prepare meeting")
 try:
     conv = svc.prep_conversation(user)
 except NotFound:  # no meeting ahead (the service's message also names a CLI command)
-    st.info("No meeting is scheduled yet. Book one on the Meetings page, then prepare it here.")
-    st.page_link("assistant/ui/meetings.py", label="Book a meeting", icon="📅")
+    if svc.mentor_of_mentee(user, user.name) is None:
+        st.info("You don't have a mentor yet. Your program coordinator pairs you with one; then you "
+                "can book a meeting and prepare it here.")
+    else:
+        st.info("No meeting is scheduled yet. Book one on the Meetings page, then prepare it here.")
+        st.page_link("assistant/ui/meetings.py", label="Book a meeting", icon="📅")
     st.stop()
 draft = PrepDraft.model_validate(conv.state)
 meeting = svc.meeting(user, draft.meeting_id)
@@ -44,13 +48,12 @@ def edit_form() -> None:
         except ValueError as exc:
             st.error(escape_md(str(exc)))
         else:
-            entered = sum(int(i["minutes"] or 0) for i in items)
+            entered = [int(i["minutes"]) if i.get("minutes") else None for i in items if str(i.get("topic") or "").strip()]
+            scaled = entered != [it.minutes for it in saved.items]  # a blank box counts as changed too
             st.session_state["prep_flash"] = (
                 "Nothing changed, so no new version." if saved.version == agenda.version else
                 f"Agenda saved as version {saved.version}." + (
-                    "" if entered == meeting.minutes else
-                    f" The time boxes added up to {entered} min, so they were scaled to fit the "
-                    f"{meeting.minutes}-minute meeting."))
+                    f" The time boxes were scaled to fit the {meeting.minutes}-minute meeting." if scaled else ""))
             st.rerun()
 
 
