@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.coach.target import same_unit
+from assistant.coach.text import tidy
 from assistant.coach.types import GoalDraft, GoalSlot, GoalUpdate
 from assistant.models import Goal
 from assistant.smart import is_specific
@@ -127,7 +128,7 @@ def replace_phrase(text: str, old: str, new: str) -> str:
     at = text.lower().find(old.lower())
     if at < 0:
         return text
-    return re.sub(r"\s{2,}", " ", text[:at] + new + text[at + len(old):])
+    return tidy(text[:at] + new + text[at + len(old):])
 
 
 def advance(draft: GoalDraft, update: GoalUpdate, today: date) -> tuple[GoalDraft, Step]:

@@ -1,16 +1,20 @@
 """The offline backend: deterministic rules that fill the draft's slots.
 
 It is the default coach, the fallback when an LLM fails, and the fake the
-tests use. It never phrases replies itself (reply=None): the templates do.
+tests use. It phrases no replies itself (the templates do), except the apology for
+a part the mentee points back at that it cannot find (see `recall`).
 """
 from __future__ import annotations
 
 import re
 from datetime import date
 
+from assistant.coach.edits import LABEL, label_slot, named_edit
 from assistant.coach.flow import LEAD, is_vague, replace_phrase
+from assistant.coach.recall import earlier_words, missed_reply, recall
+from assistant.coach.refusal import answer_after_refusal, declines, points_back
 from assistant.coach.target import FILLER, restates, same_unit, target_words
-from assistant.coach.text import plain, question_form, without_lead_in
+from assistant.coach.text import line_ends, plain, question_form, without_lead_in
 from assistant.coach.types import GoalDraft, GoalUpdate, TurnRequest, TurnResult
 from assistant.smart import deadline_phrase, find_measure, is_specific, parse_deadline
 
@@ -29,14 +33,6 @@ HEDGE = re.compile(r"\b(not sure|maybe|perhaps|probably|possibly|i think|i guess
                    r"around|about|at least|hopefully)\b", _I)
 PURPOSE = re.compile(r"^\W*(to|for|so|as)\b", _I)  # "to lead the team one day?" answers "why does it matter?"
 GREETING = re.compile(r"^\W*(hi|hello|hey|good (morning|afternoon|evening))\W*$", _I)
-EDIT = re.compile(r"\b(?:change|set|make|update|move|push|extend|edit)\s+(?:the\s+|my\s+)?"
-                  r"(deadline|due date|date|target|measure|metric|goal|statement|what|reason|why|relevance|"
-                  r"support|resources?|plan|achievab\w*|baseline)\s*(?:to|into|:|=)\s*(.+)$", _I | re.S)
-EDIT_SLOT = {"deadline": "deadline", "due date": "deadline", "date": "deadline", "target": "measure",
-             "measure": "measure", "metric": "measure", "goal": "what", "statement": "what", "what": "what",
-             "reason": "relevance", "why": "relevance", "relevance": "relevance", "support": "achievability",
-             "resource": "achievability", "resources": "achievability", "plan": "achievability",
-             "baseline": "baseline"}
 WHY = re.compile(r"\b(because|so that|so i can|so i could|in order to|which (will|would) help|"
                  r"to help me|(it|this) (matters|is important)|important (to|for) (me|my)|"
                  r"i want to (grow|become|move|get promoted)|for my (career|promotion|growth|role)|"
@@ -48,6 +44,11 @@ SUPPORT = re.compile(r"\b(my (manager|lead|boss|team lead|mentor)|budget|(\d+|an
                      r"support from|access to|(company|employer|team|manager) (pays|will pay|covers|sponsors|funds)|"
                      r"paid by|covered by|sponsor\w*|(is|are|has) agreed|approved|set aside|supports?|constraint|resources?|"
                      r"time (each|every|per))\b", _I)
+# A sentence whose subject gives the support ("My manager pays for the exam ...") is about resources,
+# even with a number in it, and even while the goal itself is asked for.
+SUPPORTER = re.compile(r"^\W*(?:(?:and|also|plus|luckily|fortunately|thankfully)\W+)*(?:(?:my|our|the) (?:manager|lead|"
+                       r"boss|team lead|mentor|company|employer|team|department|director)\b|i (?:have|get|'ve got|can "
+                       r"(?:spend|set aside|dedicate|use|make|take))\b(?! to\b)|there'?s\b|there is\b|we have\b)", _I)
 # A clause about resources joined to the goal or its reason: "... and I have 4 hours a week approved".
 AND_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:and|plus|but|also)\s+(?=(?:i|i'?ve|i'?m|there|we|(?:my|our|the) (?:manager|lead|"
                         r"boss|team lead|mentor|company|employer|team))\b)", _I)
@@ -61,19 +62,6 @@ QUALIFIER = re.compile(r"^\W*(?:for|with|in|at|on|to|by|through|during|within|ac
 BASELINE = re.compile(r"\b(currently|right now|at the moment|so far|today i|at present|from (\d+|zero|none))\b", _I)
 SKIPPY = re.compile(r"^\W*(i (really )?don'?t know|not sure|no idea|dunno|skip( (it|this|that))?|pass|n/?a|none|"
                     r"no|nope|nah|nothing( really)?|not really|no thanks)\W*$", _I)
-# A refusal to answer declines the part like "skip": "I'd rather not say", "none of your business".
-DECLINE = re.compile(r"^\W*(?:(?:no|sorry|um+|hmm+|well)\W+)*(?:i'?d (?:rather|prefer) not|i (?:would )?(?:rather|prefer) not|"
-                     r"(?:rather|prefer) not|i (?:don'?t|do not) (?:want|wish|care|feel like)|i'?m not (?:comfortable|going)|"
-                     r"i (?:won'?t|can'?t) (?:say|share|tell|answer)|none of your business|no comment|not telling|"
-                     r"(?:that'?s|it'?s) (?:private|personal)|(?:i'?ll |i )?pass)(?: to)?(?: (?:say(?:ing)?|shar(?:e|ing)|tell(?:ing)?|"
-                     r"answer(?:ing)?|go(?:ing)? into|talk(?:ing)? about|disclos(?:e|ing))(?: (?:it|that|this|you))?)?"
-                     r"(?:\W+(?:on (?:that|this)(?: one)?|that one|right now|for now|here|thanks|thank you|sorry))*\W*$", _I)
-# The mentee names the part they answer: "the achievable part should be: ...", "relevant: ...",
-# "it's achievable because ..."; the label is no part of the answer.
-LABEL = re.compile(r"^\W*(?:(?:the|my) )?(?:(?P<achievability>achievab\w*)|(?P<relevance>relevan\w*|reasons?|why it matters))"
-                   r"(?: part| bit)?\s*(?:(?:should|would|will) be|is|are|[:=-])\s*:?\s*(?:that\s+)?|"
-                   r"^\W*(?:(?:it|this)(?:'s| is| will be) )?(?:(?P<a>achievable|doable|realistic|feasible)|"
-                   r"(?P<r>relevant|important(?: to me)?))\s*(?:because|since|:)\s+", _I)
 # The mentee insists on what they said: "keep it as it is", "that's fine as is", "no, that's it".
 KEEP = re.compile(r"^\W*(?:(?:no|nah|nope)\W+)?(?:(?:just |please )?(?:keep|leave) (?:it|that|this|my (?:goal|wording))"
                   r"(?: (?:as (?:it is|is)|like (?:that|this)|unchanged))?|"
@@ -95,22 +83,28 @@ class OfflineBackend:
         if req.kind == "prep":
             from assistant.coach.prep_rules import interpret_prep  # prep plugs in here
             return interpret_prep(req)
-        update = understand(req.text, GoalDraft.model_validate(req.draft), req.expecting, req.today)
-        return TurnResult(update=update.model_dump(mode="json"), backend=self.name)
+        draft = GoalDraft.model_validate(req.draft)
+        update = understand(req.text, draft, req.expecting, req.today, earlier_words(req.history, req.text))
+        # Pointed back at a part that isn't there: ask again, saying sorry rather than "say more".
+        missed = (draft.stage == "collecting" and req.expecting is not None and update == GoalUpdate()
+                  and points_back(without_lead_in(plain(req.text))))
+        return TurnResult(update=update.model_dump(mode="json"), backend=self.name,
+                          reply=missed_reply(req.expecting, draft) if missed else None,
+                          asks=req.expecting if missed else None)
 
 
-def understand(text: str, draft: GoalDraft, expecting: str | None, today: date) -> GoalUpdate:
-    """The mentee's words as a GoalUpdate (pure)."""
-    text = without_lead_in(plain(text))
+def understand(text: str, draft: GoalDraft, expecting: str | None, today: date,
+               said: list[str] | None = None) -> GoalUpdate:
+    """The mentee's words as a GoalUpdate (pure); `said` are their earlier messages of this draft."""
+    text = without_lead_in(plain(line_ends(text)))
     if not text or GREETING.match(text):
         return GoalUpdate()
     if QUIT.match(text):
         return GoalUpdate(intent="quit")
     if RESTART.search(text):
         return GoalUpdate(intent="restart")
-    if (edit := EDIT.search(text)):
-        return _edit(EDIT_SLOT.get(edit.group(1).lower().rstrip("s"), EDIT_SLOT.get(edit.group(1).lower(), "what")),
-                     edit.group(2).strip(), today)
+    if not LABEL.match(text) and (edit := named_edit(text)):
+        return _edit(*edit, draft, today)
     if draft.stage == "confirming" and CONFIRM.match(text) and not parse_deadline(text, today):
         return GoalUpdate(intent="confirm")
     if asks_coach(text, expecting):
@@ -118,16 +112,26 @@ def understand(text: str, draft: GoalDraft, expecting: str | None, today: date) 
     if draft.stage == "confirming" and REJECT.match(text) and len(text.split()) <= 3:
         return GoalUpdate(intent="reject")
     if (label := LABEL.match(text)) and text[label.end():].strip():
-        text, expecting = text[label.end():], "achievability" if label["achievability"] or label["a"] else "relevance"
+        text, expecting = text[label.end():], label_slot(label)
     fix = CORRECT.match(text) if draft.what else None  # nothing to correct before the goal is there
     if fix and len(fix.group(1).split()) <= 5 and (update := _correction(fix.group(1).strip(" ."), today)):
         return update
     if draft.stage == "collecting" and expecting:
-        if SKIPPY.match(text) or KEEP.match(text) or DECLINE.match(text):
-            return GoalUpdate(intent="skip")  # declined, or kept as worded: not asked again
-        if AFFIRM.match(text):
-            return GoalUpdate()  # "yes" to an open question says nothing: it is asked once more
+        text = answer_after_refusal(text) or text  # "I'd rather not ..., but <the answer>"
+        if (update := _no_answer(text, draft, expecting, today, said or [])) is not None:
+            return update
     return _info(text, draft, expecting, today)
+
+
+def _no_answer(text: str, draft: GoalDraft, expecting: str, today: date, said: list[str]) -> GoalUpdate | None:
+    """The update for a message that gives no value of its own for the part asked, else None."""
+    if SKIPPY.match(text) or KEEP.match(text) or declines(text):
+        return GoalUpdate(intent="skip")  # declined, or kept as worded: not asked again
+    if AFFIRM.match(text):
+        return GoalUpdate()  # "yes" to an open question says nothing: it is asked once more
+    if points_back(text):  # "I already told you": never stored, looked up in what they said
+        return recall(expecting, draft, said, today, understand)
+    return None
 
 
 def asks_coach(text: str, expecting: str | None) -> bool:
@@ -141,11 +145,14 @@ def asks_coach(text: str, expecting: str | None) -> bool:
     return not (HEDGE.search(text) or cue.search(text) or PURPOSE.match(text) or re.search(r"\d", text))
 
 
-def _edit(slot: str, value: str, today: date) -> GoalUpdate:
+def _edit(slot: str, value: str, draft: GoalDraft, today: date) -> GoalUpdate:
     if slot == "deadline":
         return GoalUpdate(deadline=_read_date(value, today), deadline_text=value)
     if slot == "measure":
         return GoalUpdate(measure=value, target=value)
+    if slot == "what":  # a new statement of the goal is read as one: its target and date come with it
+        update = _info(re.sub(r"^to\s+", "", value, flags=_I), draft, "what", today)
+        return update if update.what or update.target else GoalUpdate(what=value)
     return GoalUpdate(**{slot: value})
 
 
@@ -189,7 +196,7 @@ def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> Go
         fields["target"] = measure
     if why_parts:
         fields["relevance"] = " ".join(why_parts)
-    if expecting == "what":  # a whole sentence answering "what exactly?" may mention help
+    if expecting == "what":  # a goal answering "what exactly?" may mention help ("with my lead's help")
         core, support = " ".join(filter(None, [core, *support])), []
     if support or resources:
         fields["achievability"] = " ".join([*support, *resources])
@@ -206,7 +213,7 @@ def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> Go
 
 def _split(text: str, draft: GoalDraft) -> tuple[str, list[str], list[str], list[str]]:
     """The goal's own words, the reasons given, the sentences about support or time and the
-    clauses about resources joined to a sentence with "and"."""
+    resources told for sure: a clause joined with "and", or a sentence whose subject gives them."""
     core_parts, why_parts, support, resources = [], [], [], []
     for sentence in re.split(r"(?<=[.!;])\s+", text):
         sentence, extra = _resource_clause(sentence)
@@ -215,7 +222,7 @@ def _split(text: str, draft: GoalDraft) -> tuple[str, list[str], list[str], list
             if why:
                 why_parts.append(clause[why.start():].strip())
                 clause = clause[: why.start()].strip(" ,;-")
-            if clause and joined:
+            if clause and (joined or (SUPPORTER.match(clause) and RESOURCE.search(clause))):
                 resources.append(clause)
             elif clause and SUPPORT.search(clause) and not is_specific_goal_sentence(clause, draft):
                 support.append(clause)

@@ -121,6 +121,30 @@ def percent_in(sentence: str, bare: bool = False) -> int | None:
     return None
 
 
+# Words that say nothing beside a progress figure: "about the same, maybe 15", "hmm, 40% I guess".
+_BESIDE_FIGURE = _AROUND | set("""percent per cent the same as before last time much change changes changed moved
+not no pretty still similar unchanged hmm um well honestly yeah ok okay roughly halfway half way there just barely
+only started begun finished a one three quarters quarter two thirds third of""".split())
+_CLAUSE = re.compile(r"\s*(?:[,;]|\s[-\u2013\u2014])\s*")
+
+
+def progress_answer(sentence: str) -> tuple[int | None, str]:
+    """The progress figure in an answer to "where is the goal now?", and what the answer says besides
+    it: "about the same, maybe 15" -> (15, ""), "roughly 15, the slides took longer" -> (15, "the slides
+    took longer"). The figure stands in a clause of its own, with only hedges around it; a figure told
+    inside a sentence ("Spanish is about 70%", "Spanish: 55%") leaves that sentence whole."""
+    clauses = [c for c in _CLAUSE.split(sentence) if c.strip(" .!?")]
+    for at, clause in enumerate(clauses):
+        if (percent := percent_in(clause, bare=True)) is not None and _only(clause, _BESIDE_FIGURE):
+            rest = [c.strip(" .!") for n, c in enumerate(clauses) if n != at and not _only(c, _BESIDE_FIGURE)]
+            return percent, ", ".join(rest)
+    return percent_in(sentence, bare=True), sentence
+
+
+def _only(text: str, words: set[str]) -> bool:
+    return set(re.findall(r"[a-z']+", text.lower())) <= words
+
+
 def action_status(sentence: str) -> str | None:
     status = next((status for status, pattern in STATUS if pattern.search(sentence)), None)
     return "in_progress" if status == "done" and DENIED.search(sentence) else status

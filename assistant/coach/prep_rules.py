@@ -20,7 +20,7 @@ from assistant.agenda import keywords
 from assistant.coach.prep_cues import (BLOCKER_CUE, CONFIRM, DONE_WORD, FINISH, LABEL, LABEL_SLOT, NEGATION,
                                        NONE_FOR, POLITE, QUESTION_CUE, QUIT, REJECT, RESTART, SHORT_NO, SKIP, THANKS,
                                        WANT_CUE, WIN_CUE, YES, accomplished, action_status, chatter, names_a_topic,
-                                       percent_in, sentences)
+                                       percent_in, progress_answer, sentences)
 from assistant.coach.prep_models import ActionStatusReport, GoalReport, PrepDraft, PrepUpdate
 from assistant.coach.text import plain
 from assistant.coach.types import TurnRequest, TurnResult
@@ -105,14 +105,17 @@ class _Collector:
     def read(self, sentence: str) -> None:
         if self._nothing(sentence):
             return
-        clean = LABEL.sub("", sentence).strip()
         label = LABEL.match(sentence)
         expect_goal, expect_action = _slot_id(self.expecting, "goal"), _slot_id(self.expecting, "action")
         milestones = _milestones(sentence, self.draft)
         goal_id = milestones[0][0] if milestones else (_goal_named(sentence, self.draft) or expect_goal)
         if goal_id is None and len(self.draft.goals) == 1 and expect_action is None:
             goal_id = self.draft.goals[0].id  # only one goal: a bare "about 60%" can only be about it
-        percent = percent_in(sentence, bare=goal_id is not None and goal_id == expect_goal)
+        # An answer to "where is it now?": the figure is the progress, the words besides it the note
+        # ("40%" leaves none, else the agenda would read "25% → 40% — 40%").
+        percent, said = (progress_answer(sentence) if goal_id is not None and goal_id == expect_goal
+                         else (percent_in(sentence), sentence))
+        clean = LABEL.sub("", said).strip()
         progress = goal_id is not None and (percent is not None or bool(milestones))
         if percent is not None and goal_id is not None:
             self.goal(goal_id, percent)
@@ -129,11 +132,11 @@ class _Collector:
         moved = goal_id is not None and (progress or goal_id == expect_goal)
         if category is None and self._is_win(sentence, moved):
             category = "wins"
-        if category is not None:
+        if category is not None and clean:
             self.lists[category].append(clean)
         if moved and category in (None, "wins"):
             self.goal(goal_id, note=clean)  # what moved, in their words (a win that moved a goal is both)
-        elif category is None and self.expecting in self.lists:
+        elif category is None and self.expecting in self.lists and clean:
             self.lists[self.expecting].append(clean)
 
     def _nothing(self, sentence: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.agenda import keywords
+from assistant.coach.text import tidy
 from assistant.smart_numbers import NUMBER_WORDS
 
 FILLER = set("maybe about around roughly say like probably perhaps i think guess so well um let's make it".split())
@@ -37,7 +38,7 @@ def target_words(core: str, measure: str, deadline_text: str | None) -> str:
     if deadline_text:
         at = rest.lower().find(deadline_text.lower())
         rest = rest if at < 0 else rest[:at] + rest[at + len(deadline_text):]
-    rest = " ".join(rest.split()).strip(" ,;:-.!")
+    rest = tidy(" ".join(rest.split())).strip(" ,;:-.!")
     at = rest.lower().find(measure.lower())
     if at < 0 or _only(rest[:at] + " " + rest[at + len(measure):], FILLER):
         return measure

@@ -38,6 +38,8 @@ REQUIRED = {
     "deadline": "One last thing: I need an end date to save the goal, even a rough one you can change later, "
                 "e.g. \"in 3 months\" or \"by June 30, 2027\". You can also say \"later\" and come back.",
 }
+# Replies that begin a new draft in the same conversation: what was said before them is another goal's.
+SAVED, RESTARTED = "Saved ✅", "Fresh start."
 KEPT = {"what": "Okay, we'll keep your wording. ", "deadline": "Okay, we'll come back to the date at the end. "}
 PROBLEMS = {"deadline_past": "That date has already passed, so I kept the deadline open. "}
 ACK = {"what": "the goal", "measure": "how it's measured", "target": "the target",
@@ -49,8 +51,8 @@ def phrase(step: Step, draft: GoalDraft, tip: Citation | None = None) -> str:
     """The reply for one step; `tip` is a guideline passage to cite, if any."""
     body = {
         "left": lambda: "Okay, I've kept your draft. Come back any time and we'll pick up where we left off.",
-        "restarted": lambda: "Fresh start. " + ASK["what"],
-        "saved": lambda: f"Saved ✅ \"{statement(draft)}\" is now one of your goals. Your mentor can see it "
+        "restarted": lambda: f"{RESTARTED} " + ASK["what"],
+        "saved": lambda: f"{SAVED} \"{statement(draft)}\" is now one of your goals. Your mentor can see it "
                          "in their view. Want to draft another? Just tell me what it's about.",
         "ask_change": lambda: "No problem. What would you like to change? For example \"change the deadline "
                               "to May 2027\" or \"change the target to 5 talks\".",

@@ -21,8 +21,23 @@ _ASKING = re.compile(
 _OPENS = re.compile(rf"^\W*(?:{_WH}|{_AUX})\b", _I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Words that point back or echo the coach's question, not part of the answer.
+# "I already told you: 4 hours a week" points back, then answers (without the colon it may
+# be "I told you that I have ...", an answer in full).
 _LEAD_IN = re.compile(r"^\W*(?:(?:as|like) i (?:said|mentioned|told you|wrote)(?: (?:before|earlier|already|above))?"
-                      r"|(?:why|how)\?)[\s,:;.!-]*", _I)
+                      r"|i (?:already |just )?(?:told you|said)(?: (?:that|this|it|so))?"
+                      r"(?: (?:already|before|earlier))?(?=\s*[,:;.!-])|(?:why|how)\?)[\s,:;.!-]*", _I)
+
+
+# A line that starts with a capital is a new sentence, though the line before has no full stop:
+# "...at least 800 on the exam\nMy manager pays for it" is two sentences, not one.
+# Not before a time or a qualifier ("\nBy June 2027", "\nFor my team"): that goes on the sentence.
+_LINE_END = re.compile(r"(?<=[^\s.!?;:,])[ \t]*\n\s*(?=[A-Z])(?!(?:By|In|On|At|For|With|To|Before|Until|Within|"
+                       r"Through|During|From)\b)")
+
+
+def line_ends(text: str) -> str:
+    """`text` with a full stop where a line ended a sentence without one (see _LINE_END)."""
+    return _LINE_END.sub(". ", text)
 
 
 def plain(text: str) -> str:
@@ -50,3 +65,10 @@ def without_lead_in(text: str) -> str:
     while (lead := _LEAD_IN.match(rest)) and lead.end():
         rest = rest[lead.end():]
     return rest if rest.strip() else text
+
+
+def tidy(text: str) -> str:
+    """`text` after a phrase was taken out of it: no double space, no space before a comma or a
+    stop, and no comma left before another or at the end ("certification , scoring", "800, .")."""
+    text = re.sub(r"\s+(?=[,.;:!?])", "", re.sub(r"\s{2,}", " ", text))
+    return re.sub(r",+(?=[.;:!?,]|\s*$)", "", text)
