@@ -139,6 +139,7 @@ def test_mentee_keeps_a_goal_current_on_my_goals(server, cast, new_page):
     and_wait(page, lambda: milestones.get_by_role("button", name="Add").click())
     expect(milestones.get_by_text("Dry run with Maria")).to_be_visible()  # still open after the rerun
     assert [m.title for m in cast.goal(cast.user("alex"), goal.id).milestones] == ["Dry run with Maria"]
+    shot(page, server.shots / "mentee-goals.png", height=1100)
 
 
 def test_mentor_reads_the_brief(server, cast, new_page):
