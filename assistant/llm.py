@@ -30,6 +30,8 @@ import openai
 from pydantic import BaseModel
 
 from assistant.coach.types import Backend, TurnRequest, TurnResult, Usage
+from assistant.coach.refusal import points_back
+from assistant.coach.text import plain
 from assistant.llm_checks import check_turn, reconcile
 from assistant.llm_faults import RETRY_AFTER_CAP_S, Fault, classify
 from assistant.llm_messages import TurnPrompt, build_prompt, estimate_tokens
@@ -191,7 +193,10 @@ class LLMBackend:
         reply = (getattr(turn, "reply", "") or "").strip() or None
         update = turn.update.model_dump(mode="json", exclude_none=True)
         if self.floor:  # local rules, no model call: the LLM never understands less than offline
-            update = reconcile(update, self.fallback.interpret(req).update, req.draft)
+            offline = self.fallback.interpret(req)
+            if points_back(plain(req.text)):  # "I already told you": the rules look back, a model may store it
+                return offline.model_copy(update={"backend": self.name, "usage": meter.usage()})
+            update = reconcile(update, offline.update, req.draft)
         return TurnResult(update=update,
                           reply=reply, asks=getattr(turn, "asks", None) if reply else None,
                           backend=self.name, usage=meter.usage())

@@ -177,6 +177,8 @@ def reconcile(model: dict, offline: dict, draft: dict) -> dict:
         return dict(offline)
     if model.get("intent") == "skip":
         return dict(model)  # "I'd rather not put a number on it" is no target, whatever the rules read in it
+    if offline.get("intent") == "skip":
+        return dict(offline)  # the rules heard a refusal ("I'd rather not say"): a model must not store it
     merged = dict(model)
     for key, value in offline.items():
         if key == "intent" or _blank(value) or not _blank(merged.get(key)) or not _blank(draft.get(key)):

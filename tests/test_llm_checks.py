@@ -120,3 +120,8 @@ def test_an_ungrounded_answer_is_corrected_then_falls_back():
         correction = server.text_of(1, "user")
     assert "update.what" in correction and "Run a marathon" in correction
     assert result.backend == FALLBACK_NAME and result.update["deadline"] == date(2027, 3, 31).isoformat()
+
+
+def test_reconcile_keeps_a_refusal_the_rules_heard_even_if_the_model_stored_it():
+    model = {"intent": "info", "target": "I'd rather not put a number on it"}
+    assert reconcile(model, {"intent": "skip"}, draft={"what": "Mentor two analysts"}) == {"intent": "skip"}

@@ -194,3 +194,20 @@ def test_a_correction_of_the_deadline_moves_it(server, service, correction):
     goal = replies[-1].goal
     assert goal.deadline == date(2027, 3, 31)
     assert goal.statement == "Give 3 talks at our all-hands meeting by March 31, 2027."
+
+
+def test_a_model_storing_a_refusal_or_a_pointer_back_is_overruled_by_the_rules(server, service):
+    replies = say(server, service, [
+        ("Give talks at our team all-hands meeting",
+         turn({"what": "Give talks at our team all-hands meeting"}, "How will you know you've done it?", "measure")),
+        # The model takes the refusal for a target; the rules heard a refusal.
+        ("I'd rather not put a number on it", turn({"target": "I'd rather not put a number on it"},
+                                                   "Noted. By when?", "deadline")),
+        ("by the end of March 2027", turn({"deadline": "2027-03-31", "deadline_text": "by the end of March 2027"},
+                                          "What makes it achievable?", "achievability")),
+        # The model stores the remark as the answer; the rules look back instead (nothing said yet).
+        ("I already told you that", turn({"achievability": "I already told you that"}, "Thanks!", "relevance")),
+    ])
+    assert replies[1].draft.target == "" and "measure" in replies[1].draft.settled
+    assert replies[3].draft.achievability == "" and replies[3].step.slot == "achievability"
+    assert "missed it" in replies[3].text
