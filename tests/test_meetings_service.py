@@ -204,3 +204,15 @@ def test_ending_a_pair_cancels_its_meetings_ahead_and_keeps_the_past(svc, how): 
     assert [store.get_meeting(m.id).status for m in ahead] == ["cancelled", "cancelled"]
     assert store.get_meeting(past.id).status == "scheduled", "the past stays as it was"
     assert svc.meetings_by_phase(alex, "alex")[0] == [], "alex sees nothing coming up with his old mentor"
+
+
+def test_brief_lists_milestones_ticked_on_my_goals_since_the_last_meeting(svc):  # noqa: F811
+    alex, maria = who(svc, "alex"), who(svc, "maria")
+    goal = svc.goals(alex)[0]  # milestones "Write the first outline", "Book a slot"
+    svc.set_milestone_done(alex, goal.id, 0)  # ticked before the first meeting
+    held_meeting_with_actions(svc)
+    svc.schedule_meeting(maria, "alex", at(7, 10, 12))
+    svc.deps.store._now.now = datetime(2026, 11, 24, 12, tzinfo=timezone.utc)  # the shared Clock: the next day
+    svc.set_milestone_done(alex, goal.id, 1)
+    [trend] = svc.brief(maria, mentee="alex").goals
+    assert trend.milestones_done == ["Book a slot"], "only what was ticked since the last meeting"

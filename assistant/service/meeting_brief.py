@@ -120,7 +120,7 @@ class MeetingBriefService:
                 chart.append(TrendPoint(at=max(goal.updated_at, chart[-1].at), progress=goal.progress))
             out.append(GoalTrend(goal_id=goal.id, title=goal.title, deadline=goal.deadline.isoformat(),
                                  before=before, now=goal.progress,
-                                 milestones_done=report.milestones_done if report else [],
+                                 milestones_done=_ticked(goal, report.milestones_done if report else [], previous),
                                  note=report.note if report else "", history=_dedupe(chart)))
         return out
 
@@ -131,6 +131,17 @@ class MeetingBriefService:
             floor = self.deps.settings.kb_min_score
             cache[kind] = [p for p in self._passages(TIP_QUERIES[kind]) if p.score >= floor]
         return cache[kind][0] if cache[kind] else None
+
+
+def _ticked(goal: Goal, reported: list[str], previous: Meeting | None) -> list[str]:
+    """Milestones done since the previous meeting: those reported in the prep, and those ticked
+    on My goals since (read from the goal's versions: each holds the goal as it was before)."""
+    since = previous.starts_at if previous else goal.created_at
+    later = [v for v in goal.history if v.at > since]
+    then = later[0].snapshot.get("milestones", []) if later else [m.model_dump() for m in goal.milestones]
+    done_then = {m["title"] for m in then if m.get("done")}
+    ticked = [m.title for m in goal.milestones if m.done and m.title not in done_then]
+    return reported + [t for t in ticked if t not in reported]
 
 
 def _progress_at(points, previous: Meeting | None, default: int) -> int:
