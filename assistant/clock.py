@@ -12,6 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 UTC = ZoneInfo("UTC")
 
 
+def long_date(day: date) -> str:
+    """'March 31, 2027': how a goal sentence and the coach's summary spell its deadline."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def zone(name: str) -> ZoneInfo:
     """The IANA zone called `name`; a ValueError that names the setting if there is none."""
     try:

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.clock import long_date
 from assistant.coach.target import same_unit
 from assistant.coach.text import tidy
 from assistant.coach.types import GoalDraft, GoalSlot, GoalUpdate
@@ -211,7 +212,7 @@ def statement(draft: GoalDraft) -> str:
     if target and target.lower() not in low and not _has_number(low):
         text += f" ({target})"
     if draft.deadline and (not draft.deadline_text or draft.deadline_text.lower() not in low):
-        text += f" by {draft.deadline:%B} {draft.deadline.day}, {draft.deadline.year}"
+        text += f" by {long_date(draft.deadline)}"
     return text[:1].upper() + text[1:] + "."
 
 

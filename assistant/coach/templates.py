@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.clock import long_date
 from assistant.coach.flow import Step, specific, statement
 from assistant.coach.types import GoalDraft
 from assistant.models import Citation
@@ -127,7 +128,7 @@ def _propose(draft: GoalDraft) -> str:
     if draft.baseline:
         lines.append(f"- **Starting point:** {draft.baseline}")
     lines += [f"- **Achievable:** {values['achievability'] or OPEN}", f"- **Relevant:** {values['relevance'] or OPEN}",
-              f"- **Time-bound:** {draft.deadline:%B} {draft.deadline.day}, {draft.deadline.year}" if draft.deadline else "",
+              f"- **Time-bound:** {long_date(draft.deadline)}" if draft.deadline else "",
               ""]
     if (open_parts := [slot for slot, value in values.items() if not value]):
         lines.append(f"You can still fill in an open part, e.g. \"{FILL_IN[open_parts[0]]}\".")

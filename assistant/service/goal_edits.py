@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from assistant.clock import long_date
 from assistant.models import Goal, Milestone, User
 from assistant.service.access import NotFound, require_mentee_access
 from assistant.smart import deadline_phrase
@@ -97,7 +98,7 @@ class GoalEditService:
 def restate_deadline(statement: str, deadline: date, today: date) -> str:
     """The goal sentence with its time phrase ("by March 31, 2027", "within 8 weeks") replaced
     by the new deadline, or the deadline added when the sentence has none."""
-    new = f"by {deadline:%B} {deadline.day}, {deadline.year}"
+    new = f"by {long_date(deadline)}"
     body = statement.rstrip().rstrip(".")
     phrase = deadline_phrase(body, today)
     if phrase and phrase.lower() in body.lower():
