@@ -18,10 +18,13 @@ TODAY = date(2026, 11, 23)  # a Monday
 ROOT = Path(__file__).resolve().parents[1]
 
 
+FIXTURE_START = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+
+
 class Clock:
     """The store's clock, moved by hand so that every record has its own known time."""
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+        self.now = FIXTURE_START
 
     def __call__(self) -> datetime:
         self.now += timedelta(minutes=1)
@@ -46,6 +49,9 @@ def svc(tmp_path, monkeypatch) -> Service:
     service.deps.store.save_goal(Goal(
         owner="alex", title="Give three talks at all-hands", statement="Give 3 talks at all-hands by March 2027",
         deadline=date(2027, 3, 31), progress=10,
+        # On the store's hand-moved clock: the model's default (the real clock) would sort
+        # before or after the store's records depending on the hour the suite runs.
+        created_at=FIXTURE_START, updated_at=FIXTURE_START,
         milestones=[Milestone(title="Write the first outline"), Milestone(title="Book a slot")]), by="alex")
     return service
 
