@@ -212,3 +212,25 @@ def test_an_unpaired_mentee_is_told_to_wait_for_a_mentor_on_the_prep_page(home):
     at.switch_page("assistant/ui/prep.py").run()
     assert not at.exception, at.exception
     assert any("don't have a mentor yet" in i.value for i in at.info) and not at.chat_input
+
+
+def test_an_edit_form_left_open_in_another_tab_keeps_what_was_saved_meanwhile(home):
+    """Two tabs on My goals: B saves progress 50%, then A (opened before) changes only why the
+    goal matters. Progress stays 50% and A's form then shows the goal as saved."""
+    from datetime import date
+
+    from assistant.models import Goal
+    svc = Service(build_deps(Settings()))
+    goal = svc.deps.store.save_goal(Goal(owner="alex", title="Give 3 talks", deadline=date(2027, 3, 31),
+                                         statement="Give 3 talks at all-hands by March 2027", progress=25), by="alex")
+    tab_a, tab_b = login("alex"), login("alex")
+    for tab in (tab_a, tab_b):
+        tab.switch_page("assistant/ui/my_goals.py").run()
+    tab_b.slider(key=f"edit-{goal.id}-progress").set_value(50)
+    tab_b.button(key=f"FormSubmitter:edit-{goal.id}-Save changes").click().run()
+    tab_a.text_input(key=f"edit-{goal.id}-relevance").input("For the team lead role")
+    tab_a.button(key=f"FormSubmitter:edit-{goal.id}-Save changes").click().run()
+    assert not tab_a.error, [e.value for e in tab_a.error]
+    saved = svc.goal(svc.user("alex"), goal.id)
+    assert (saved.progress, saved.relevance) == (50, "For the team lead role")
+    assert tab_a.slider(key=f"edit-{goal.id}-progress").value == 50

@@ -37,7 +37,8 @@ def test_marking_done_sets_progress_to_100(svc):  # noqa: F811
 
 
 @pytest.mark.parametrize("changes,message", [
-    ({"statement": "   "}, "statement"),
+    ({"statement": "   "}, "The goal sentence can't be empty"),
+    ({"title": ""}, "The short title can't be empty"),
     ({"progress": 120}, "progress"),
     ({"status": "draft"}, "status must be one of active, done, dropped"),
     ({"deadline": date(2026, 11, 1)}, "can't be in the past"),
@@ -91,3 +92,41 @@ def test_a_new_deadline_is_written_into_the_goal_sentence(svc):  # noqa: F811
 def test_done_is_100_percent_whatever_the_slider_said(svc):  # noqa: F811
     goal = svc.edit_goal(who(svc, "alex"), alex_goal(svc).id, status="done", progress=30)
     assert (goal.status, goal.progress) == ("done", 100)
+
+
+def test_a_form_left_open_in_another_tab_saves_only_what_was_changed_in_it(svc):  # noqa: F811
+    """Tab B saves progress 50; tab A, opened before, changes only "why it matters": progress
+    stays 50 (it used to go back to what tab A showed, without a word)."""
+    alex, goal = who(svc, "alex"), alex_goal(svc)
+    shown = {name: getattr(goal, name) for name in ("title", "relevance", "progress", "deadline")}
+    svc.edit_goal(alex, goal.id, seen=shown, **{**shown, "progress": 50})  # tab B
+    edited = svc.edit_goal(alex, goal.id, seen=shown, **{**shown, "relevance": "For the lead role"})  # tab A
+    assert (edited.progress, edited.relevance) == (50, "For the lead role")
+    assert edited.history[-1].note == "edited: relevance"
+
+
+def test_a_field_changed_in_both_tabs_is_refused_not_overwritten(svc):  # noqa: F811
+    alex, goal = who(svc, "alex"), alex_goal(svc)
+    shown = {"progress": goal.progress, "title": goal.title}
+    svc.edit_goal(alex, goal.id, seen=shown, **{**shown, "progress": 50})
+    with pytest.raises(ValueError, match="The progress changed in another window.*nothing was saved"):
+        svc.edit_goal(alex, goal.id, seen=shown, **{**shown, "progress": 20, "title": "Talks"})
+    assert (svc.goal(alex, goal.id).progress, svc.goal(alex, goal.id).title) == (50, goal.title)
+    # the same value typed in both is no clash
+    assert svc.edit_goal(alex, goal.id, seen=shown, progress=50).progress == 50
+
+
+def test_a_milestone_is_found_by_the_title_the_page_showed_when_the_list_moved(svc):  # noqa: F811
+    """Tab B shows "Book a slot" 2nd; tab A adds a milestone that sorts first. Ticking or removing
+    in tab B acts on "Book a slot", not on whatever is 2nd now."""
+    alex, goal = who(svc, "alex"), alex_goal(svc)
+    assert [m.title for m in goal.milestones] == ["Write the first outline", "Book a slot"]
+    svc.add_milestone(alex, goal.id, "Dry run with Maria", date(2027, 1, 15))  # tab A: sorts before the undated
+    moved = svc.set_milestone_done(alex, goal.id, 1, True, title="Book a slot")
+    assert {m.title: m.done for m in moved.milestones} == {
+        "Dry run with Maria": False, "Write the first outline": False, "Book a slot": True}
+    left = svc.remove_milestone(alex, goal.id, 1, title="Book a slot")
+    assert [m.title for m in left.milestones] == ["Dry run with Maria", "Write the first outline"]
+    with pytest.raises(ValueError, match="isn't where this page showed it"):
+        svc.remove_milestone(alex, goal.id, 0, title="Book a slot")  # gone meanwhile: nothing removed
+    assert len(svc.goal(alex, goal.id).milestones) == 2

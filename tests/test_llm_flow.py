@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from fake_openai import FakeOpenAI, reply, status
+from fake_openai import FakeOpenAI, reply, slow, status
 from llm_support import TODAY, offline_engine, settings_for, turn
 
 from assistant.config import Settings
@@ -211,3 +211,24 @@ def test_a_model_storing_a_refusal_or_a_pointer_back_is_overruled_by_the_rules(s
     assert replies[1].draft.target == "" and "measure" in replies[1].draft.settled
     assert replies[3].draft.achievability == "" and replies[3].step.slot == "achievability"
     assert "missed it" in replies[3].text
+
+
+def test_two_tabs_sending_at_once_keep_both_turns(server, service):
+    """A mentee's two tabs send while the model is still answering the first: the second turn
+    waits for the first instead of overwriting it (it used to vanish, reply and all)."""
+    import threading
+    alex = service.user("alex")
+    server.push(slow(0.6, reply(turn({"what": "Run 6 coaching sessions", "target": "6 sessions"},
+                                      "Six sessions. By when?", "deadline"))),
+                reply(turn({"target": "8 sessions"}, "Eight then. By when?", "deadline")))
+    first = threading.Thread(target=service.chat, args=(alex, "I want to run 6 coaching sessions"))
+    first.start()
+    time_to_reach_the_model = 0.2
+    threading.Event().wait(time_to_reach_the_model)
+    second = service.chat(alex, "change the target to 8 sessions")
+    first.join()
+    conv = service.goal_conversation(alex)
+    texts = [m.text for m in conv.messages]
+    assert texts == ["I want to run 6 coaching sessions", "Six sessions. By when?",
+                     "change the target to 8 sessions", "Eight then. By when?"]
+    assert conv.state["target"] == "8 sessions" == second.draft.target

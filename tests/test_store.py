@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, bindparam, event, inspect, insert, select, text
 
 from assistant.config import Settings
 from assistant.models import Citation, Goal, Message, Milestone, User
-from assistant.store import Store, StoreError
+from assistant.store import ConversationChanged, Store, StoreError
 from assistant.store.db import UTCDateTime, make_engine, migrate, schema_version
 from assistant.store.migrations import MIGRATIONS
 from assistant.store.tables import metadata
@@ -281,11 +281,25 @@ def test_conversation_survives_a_restart(db_url, clock):
     with Store(db_url, clock=clock) as store:
         assert store.get_conversation(saved.id) == appended
         assert [m.text for m in appended.messages][-1] == "Three"
-        restarted = appended.model_copy(update={"messages": [a_message("Start over")],
-                                                "state": {}})
-        store.save_conversation(restarted)
-        assert store.get_conversation(saved.id) == restarted.model_copy(
-            update={"updated_at": clock.now})
+        rewritten = appended.model_copy(update={"messages": [a_message("Start over")], "state": {}})
+        with pytest.raises(ConversationChanged, match="another window"):
+            store.save_conversation(rewritten)  # messages are only ever appended
+        assert store.get_conversation(saved.id) == appended
+
+
+def test_a_save_built_on_an_older_read_is_refused_and_drops_nothing(store):
+    """Two tabs read the conversation, each appends a turn: the second save must not delete the
+    first one's turn (it used to rewrite the messages: last save wins)."""
+    first_tab = store.open_conversation("alice", "goal")
+    second_tab = store.open_conversation("alice", "goal")
+    first_tab.messages += [a_message("what does the guide say about milestones?"), a_message("It says…", "assistant")]
+    first_tab.state = {"what": "give talks"}
+    kept = store.save_conversation(first_tab)
+    second_tab.messages += [a_message("change the target to 8 sessions")]
+    second_tab.state = {"what": "8 sessions"}
+    with pytest.raises(ConversationChanged):
+        store.save_conversation(second_tab)
+    assert store.get_conversation(kept.id) == kept
 
 
 def test_one_open_conversation_per_user_and_kind(store, clock):

@@ -6,6 +6,7 @@ history, with who made it and what changed, so nothing a mentee wrote before is 
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,12 +24,23 @@ STATUSES = ("active", "done", "dropped")  # "draft" is the chat's, never set by 
 class GoalEditService:
     """Mixin of Service: needs self.deps."""
 
-    def edit_goal(self, actor: User, goal_id: int, **changes: Any) -> Goal:
-        """Change some of a goal's fields (EDITABLE); raises ValueError with a message to show."""
+    def edit_goal(self, actor: User, goal_id: int, seen: Mapping[str, Any] | None = None,
+                  **changes: Any) -> Goal:
+        """Change some of a goal's fields (EDITABLE); raises ValueError with a message to show.
+
+        `seen`: the fields as the form showed them. Then only the fields the user changed are
+        written, so a form left open in another tab doesn't undo what was saved meanwhile, and a
+        field changed both here and there is refused rather than overwritten."""
         goal = self._own_goal(actor, goal_id)
         unknown = sorted(set(changes) - set(EDITABLE))
         if unknown:
             raise ValueError(f"A goal has no field {', '.join(unknown)}.")
+        if seen is not None:
+            changes = {k: v for k, v in changes.items() if k not in seen or seen[k] != v}
+            clash = [k for k in changes if k in seen and getattr(goal, k) not in (seen[k], changes[k])]
+            if clash:
+                raise ValueError(f"{_label(clash)} changed in another window since this form was opened; "
+                                 "nothing was saved. Reload the page to see the goal as it is now.")
         changed = {k: v for k, v in changes.items() if getattr(goal, k) != v}
         if not changed:
             return goal
@@ -56,16 +68,21 @@ class GoalEditService:
         milestones = sorted([*goal.milestones, milestone], key=lambda m: (m.due is None, m.due or date.max))
         return self._save(actor, goal, {"milestones": milestones}, f"milestone added: {milestone.title}")
 
-    def set_milestone_done(self, actor: User, goal_id: int, index: int, done: bool = True) -> Goal:
+    def set_milestone_done(self, actor: User, goal_id: int, index: int, done: bool = True,
+                           title: str | None = None) -> Goal:
+        """Tick (or reopen) milestone `index`; `title`, the one the page showed there, finds it
+        if the list changed meanwhile (added in another tab, re-sorted by date)."""
         goal = self._own_goal(actor, goal_id)
+        index = _locate(goal, index, title)
         milestone = _milestone(goal, index)
         milestones = list(goal.milestones)
         milestones[index] = milestone.model_copy(update={"done": done})
         verb = "done" if done else "reopened"
         return self._save(actor, goal, {"milestones": milestones}, f"milestone {verb}: {milestone.title}")
 
-    def remove_milestone(self, actor: User, goal_id: int, index: int) -> Goal:
+    def remove_milestone(self, actor: User, goal_id: int, index: int, title: str | None = None) -> Goal:
         goal = self._own_goal(actor, goal_id)
+        index = _locate(goal, index, title)
         milestone = _milestone(goal, index)
         milestones = [m for i, m in enumerate(goal.milestones) if i != index]
         return self._save(actor, goal, {"milestones": milestones}, f"milestone removed: {milestone.title}")
@@ -109,6 +126,25 @@ def restate_deadline(statement: str, deadline: date, today: date) -> str:
     return " ".join(body.split()) + "."
 
 
+def _locate(goal: Goal, index: int, title: str | None) -> int:
+    """Where the milestone the page showed at `index` as `title` is now."""
+    if title is None or (0 <= index < len(goal.milestones) and goal.milestones[index].title == title):
+        return index
+    found = [i for i, m in enumerate(goal.milestones) if m.title == title]
+    if len(found) != 1:
+        raise ValueError(f"The milestone “{title}” isn't where this page showed it (changed in another "
+                         "window?); nothing was changed. Reload the page to see the milestones as they are.")
+    return found[0]
+
+
+FIELD_NAMES = {"title": "The short title", "statement": "The goal sentence", "achievability": "What makes it achievable",
+               "relevance": "Why it matters", "baseline": "The starting point", "measure": "How success is measured"}
+
+
+def _label(fields: list[str]) -> str:
+    return ", ".join(FIELD_NAMES.get(f, f"The {f}") for f in fields)
+
+
 def _milestone(goal: Goal, index: int) -> Milestone:
     if not 0 <= index < len(goal.milestones):
         raise NotFound(f"Goal {goal.id} has no milestone {index + 1}.")
@@ -124,6 +160,12 @@ def _note(changed: dict) -> str:
 
 
 def _readable(exc: ValidationError) -> str:
+    """The first problem in words a mentee reads ("The short title can't be empty.")."""
     first = exc.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or "the goal"
-    return f"{field}: {first['msg']}."
+    field = str(first["loc"][0]) if first["loc"] else ""
+    label = _label([field]) if field else "The goal"
+    if first["type"] == "string_too_short":
+        return f"{label} can't be empty."
+    if first["type"] == "string_too_long":
+        return f"{label} is too long (at most {first['ctx']['max_length']:,} characters)."
+    return f"{label}: {first['msg']}."

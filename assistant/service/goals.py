@@ -14,6 +14,7 @@ from assistant.coach.templates import answer_question, phrase
 from assistant.coach.types import GoalDraft, GoalUpdate, TurnRequest, TurnResult
 from assistant.models import Citation, Conversation, Goal, Message, User
 from assistant.service.access import AccessDenied, NotFound, require_mentee_access, require_role
+from assistant.service.turns import one_turn
 
 log = logging.getLogger(__name__)
 MAX_GOAL_MESSAGE = 2000  # a message may become a goal's part word for word, and a part holds 2,000
@@ -54,6 +55,10 @@ class GoalService:
         if len(text) > MAX_GOAL_MESSAGE:
             raise ValueError(f"That message is too long (over {MAX_GOAL_MESSAGE:,} characters, the most a goal's "
                              "part can hold); please shorten it.")
+        with one_turn(self.deps.store.key, actor.name, "goal"):  # another tab's turn finishes first
+            return self._goal_turn(actor, text)
+
+    def _goal_turn(self, actor: User, text: str) -> ChatReply:
         store = self.deps.store
         conv = store.open_conversation(actor.name, "goal")
         draft = GoalDraft.model_validate(conv.state or {})

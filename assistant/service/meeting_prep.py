@@ -20,6 +20,7 @@ from assistant.coach.types import TurnRequest
 from assistant.meeting_models import Agenda, Meeting
 from assistant.models import Conversation, Message, User
 from assistant.service.access import NotFound, require_role
+from assistant.service.turns import one_turn
 
 MAX_MESSAGE = 4000
 
@@ -42,7 +43,8 @@ class MeetingPrepService:
         """The mentee's prep for `meeting_id` (default: the one in progress, else the next
         meeting), started with its first question if new. Survives restarts."""
         require_role(actor, "mentee")
-        conv, _ = self._prep_conv(actor, self._prep_meeting(actor, meeting_id))
+        with one_turn(self.deps.store.key, actor.name, "prep"):  # two tabs opening it write one first question
+            conv, _ = self._prep_conv(actor, self._prep_meeting(actor, meeting_id))
         return conv
 
     def prep_draft(self, actor: User, meeting_id: int | None = None) -> PrepDraft:
@@ -56,6 +58,10 @@ class MeetingPrepService:
             raise ValueError("Type a message first.")
         if len(text) > MAX_MESSAGE:
             raise ValueError("That message is too long (over 4,000 characters); please shorten it.")
+        with one_turn(self.deps.store.key, actor.name, "prep"):  # another tab's turn finishes first
+            return self._prep_turn(actor, text, meeting_id)
+
+    def _prep_turn(self, actor: User, text: str, meeting_id: int | None) -> PrepReply:
         store = self.deps.store
         meeting = self._prep_meeting(actor, meeting_id)
         conv, draft = self._prep_conv(actor, meeting)

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from assistant.config import Settings
 from assistant.models import utcnow
-from assistant.store.conversations import ConversationRepo
+from assistant.store.conversations import ConversationChanged, ConversationRepo
 from assistant.store.db import StoreError, make_engine, migrate
 from assistant.store.goals import GoalRepo
 from assistant.store.meetings import MeetingRepo
@@ -28,7 +28,7 @@ from assistant.store.sessions import SessionRepo
 from assistant.store.usage import UsageRepo
 from assistant.store.users import UserRepo
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["ConversationChanged", "Store", "StoreError"]
 
 
 class Store(UserRepo, SessionRepo, PairingRepo, GoalRepo, ConversationRepo, MeetingRepo, UsageRepo):
@@ -47,6 +47,11 @@ class Store(UserRepo, SessionRepo, PairingRepo, GoalRepo, ConversationRepo, Meet
         """The store `settings` point at: WAYPOINT_DATABASE_URL, else SQLite in home."""
         return cls(settings.db_url, **kwargs)
 
+    @property
+    def key(self) -> str:
+        """Which database this is (its URL, password hidden): names per-database locks."""
+        return self.engine.url.render_as_string(hide_password=True)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -57,4 +62,4 @@ class Store(UserRepo, SessionRepo, PairingRepo, GoalRepo, ConversationRepo, Meet
         self.close()
 
     def __repr__(self) -> str:
-        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+        return f"Store({self.key!r})"

@@ -2,13 +2,14 @@
 
 `save_conversation` writes the state and the messages in ONE transaction, so a
 crash never leaves a reply without the state that produced it. Messages are
-normally only appended; when the list passed in no longer starts with the
-stored ones (e.g. a reset), they are replaced. Concurrent saves of the same
-conversation: the last one wins.
+only ever appended: a save whose messages don't start with the stored ones was
+built from an older read (another tab or server saved a turn meanwhile) and is
+refused with `ConversationChanged`, so no turn is ever dropped silently. The
+service also runs one turn per conversation at a time (assistant/service/turns.py).
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -46,13 +47,16 @@ def _insert_messages(conn: Connection, conv_id: int, start: int, new: list[Messa
             for i, m in enumerate(new)])
 
 
+class ConversationChanged(StoreError):
+    """The conversation was saved by someone else since it was read."""
+
+
 def _sync_messages(conn: Connection, conv_id: int, stored: list[Message],
                    wanted: list[Message]) -> None:
-    if wanted[:len(stored)] == stored:  # the usual case: new turns appended
-        _insert_messages(conn, conv_id, len(stored), wanted[len(stored):])
-        return
-    conn.execute(delete(messages).where(messages.c.conversation_id == conv_id))
-    _insert_messages(conn, conv_id, 0, wanted)
+    if wanted[:len(stored)] != stored:
+        raise ConversationChanged("This conversation changed in another window while this one was "
+                                  "working; reload the page to see it, then send your message again.")
+    _insert_messages(conn, conv_id, len(stored), wanted[len(stored):])
 
 
 class ConversationRepo(Repo):
