@@ -59,7 +59,7 @@ _PATTERNS: list[tuple[str, str]] = [
               r"|(?:the\s+|(?<=\bthe\s))new\s+year\b(?!['’])|(?:the\s+)?(?:holidays|holiday\s+season)\b|weekend\b)"
               + _NOT_ADJECTIVE + _OPT_YEAR),
     ("date", r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b"),
-    ("date", r"\b(?P<md>\d{1,2}/\d{1,2})\b(?![/\d])"),  # "by 3/15": month/day, only after "by" and the like
+    ("date", r"\b(?P<md>\d{1,2}/\d{1,2})\b(?![/\d])"),  # "by 12/3", "by 3/15": only after "by" and the like
     # Days in words count too ("by the first of March", "March 1st"), but only after a preposition ("we may first").
     ("date", rf"\b(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|(?P<ow>{ORDINAL_RE}))\s+(?:of\s+)?"
              rf"{MONTH_RE}(?:,?\s+\d{{4}}\b)?"),
@@ -239,9 +239,30 @@ def _parser(today: date) -> DateDataParser:
         "RETURN_AS_TIMEZONE_AWARE": False, "PARSERS": ["absolute-time"]})
 
 
+def _numeric_day(phrase: str, today: date) -> date | None:
+    """"12/03/2027", "3/15", "15.03.2027": day first, as every date field in Waypoint reads
+    (DD/MM/YYYY), unless only month first makes sense ("3/15"). Without a year: the next one."""
+    found = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?", phrase.strip())
+    if not found:
+        return None
+    first, second = int(found[1]), int(found[2])
+    day, month = (second, first) if first <= 12 < second else (first, second)
+    year = int(found[3]) if found[3] else today.year
+    year += 2000 if year < 100 else 0
+    try:
+        parsed = date(year, month, day)
+        if not found[3] and parsed < today:
+            parsed = parsed.replace(year=year + 1)
+    except ValueError:  # 31/02, 29/02 in a common year
+        return None
+    return parsed
+
+
 @lru_cache(maxsize=2048)
 def _parse_day(phrase: str, today: date) -> date | None:
     """A day-level phrase through dateparser; a date without a year is its next occurrence."""
+    if re.fullmatch(r"\s*\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\s*", phrase):
+        return _numeric_day(phrase, today)
     phrase = ordinals_to_digits(re.sub(r"\b(?:this\s+)?coming\s+", "", phrase.lower()))  # "the first of March"
     parsed = _parser(today).get_date_data(phrase).date_obj
     if parsed is None:

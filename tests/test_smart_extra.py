@@ -48,6 +48,12 @@ def test_extra_goal(item):
     ("by March the first", date(2027, 3, 1)),
     ("by the twenty-first of December", date(2026, 12, 21)),
     ("by 3/15", date(2027, 3, 15)),
+    # Day first when both readings are dates, as every date field in the app reads (DD/MM/YYYY).
+    ("by 12/03/2027", date(2027, 3, 12)),
+    ("by 12/3", date(2027, 3, 12)),
+    ("by 03/15/2027", date(2027, 3, 15)),
+    ("by 4/5/27", date(2027, 5, 4)),
+    ("by 1/12", date(2026, 12, 1)),
     ("by the 15th", date(2026, 12, 15)),
     ("by the 1st of next month", date(2026, 12, 1)),
     ("by New Year's Eve", date(2026, 12, 31)),
