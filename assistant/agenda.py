@@ -235,7 +235,7 @@ def build_agenda(prep: PrepDraft, goals: Sequence[Goal], meeting: Meeting, open_
                         details=c.details) for n, (c, m) in enumerate(zip(cands, minutes), 1)]
     extra = {"created_at": now} if now else {}
     return Agenda(meeting_id=meeting.id, version=version, meeting_minutes=meeting.minutes, items=items,
-                  progress=progress, wins=list(prep.wins), blockers=list(prep.blockers),
+                  progress=progress, wants=list(prep.wants), wins=list(prep.wins), blockers=list(prep.blockers),
                   questions=list(prep.questions), open_actions=actions,
                   prework=_prework(prep, actions, mentor), created_by=created_by, **extra)
 

@@ -93,7 +93,8 @@ def _sections(pdf: _AgendaPDF, agenda: Agenda) -> None:
             done = f"; milestones done: {', '.join(p.milestones_done)}" if p.milestones_done else ""
             note = f" - {p.note}" if p.note else ""
             pdf.para(f"- {p.goal_title}: {p.progress_before}% -> {p.progress_after}%{done}{note}")
-    for title, values in (("Wins", agenda.wins), ("Blockers", agenda.blockers),
+    for title, values in (("What the mentee most wants from this meeting", agenda.wants),
+                          ("Wins", agenda.wins), ("Blockers", agenda.blockers),
                           ("Questions for the mentor", agenda.questions), ("Prework", agenda.prework)):
         if values:
             pdf.heading(title)

@@ -117,6 +117,8 @@ class Agenda(Strict):
     meeting_minutes: int = Field(ge=MIN_MINUTES, le=MAX_MINUTES, description="The meeting length the items fill.")
     items: list[AgendaItem] = Field(min_length=1, description="Time-boxed items, most important first.")
     progress: list[ProgressUpdate] = Field(default_factory=list, description="Goal progress since last meeting.")
+    wants: list[str] = Field(default_factory=list,
+                             description="What the mentee most wants from this meeting, most important first.")
     wins: list[str] = Field(default_factory=list, description="What went well, mentee's words.")
     blockers: list[str] = Field(default_factory=list, description="What is in the way, mentee's words.")
     questions: list[str] = Field(default_factory=list, description="Questions for the mentor, verbatim.")
@@ -144,7 +146,8 @@ class Agenda(Strict):
                 done = f"; milestones done: {', '.join(p.milestones_done)}" if p.milestones_done else ""
                 note = f" — {p.note}" if p.note else ""
                 lines.append(f"- **{p.goal_title}**: {p.progress_before}% → {p.progress_after}%{done}{note}")
-        for title, values in (("Wins", self.wins), ("Blockers", self.blockers)):
+        for title, values in (("What the mentee most wants from this meeting", self.wants),
+                              ("Wins", self.wins), ("Blockers", self.blockers)):
             if values:
                 lines += ["", f"## {title}", ""] + [f"- {v}" for v in values]
         if self.questions:

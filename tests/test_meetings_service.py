@@ -45,6 +45,28 @@ def test_edit_agenda_saves_a_retimed_version_before_the_meeting_only(svc):
         after.edit_agenda(alex, meeting.id, rows)
 
 
+def test_the_mentees_wishes_reach_the_agenda_and_every_list_can_be_corrected(svc):
+    """What the mentee most wants from the meeting is kept in the agenda (it used to be used only
+    to order items, so a wish that matched no item vanished), and the editor corrects each list."""
+    alex, maria = who(svc, "alex"), who(svc, "maria")
+    meeting = svc.schedule_meeting(alex, "alex", at(30), minutes=60)
+    prep(svc, "alex", "about 30%", "skip", "skip", "skip",
+         "Most important: the writing time problem, then feedback on my talk slides", "yes")
+    agenda = svc.agenda(maria, meeting.id)
+    assert agenda.wants == ["Most important: the writing time problem, then feedback on my talk slides"]
+    assert agenda.blockers == []
+    assert "## What the mentee most wants from this meeting" in agenda.as_markdown()
+    assert "feedback on my talk slides" in svc.export(maria, "agenda", "md", meeting_id=meeting.id).data.decode()
+    rows = [i.model_dump() for i in agenda.items]
+    edited = svc.edit_agenda(alex, meeting.id, rows, blockers=["No writing time", " "], wins=["Outline done"],
+                             wants=["A plan for writing time", "Slide feedback"])
+    assert (edited.version, edited.blockers, edited.wins, edited.wants) == (
+        2, ["No writing time"], ["Outline done"], ["A plan for writing time", "Slide feedback"])
+    assert svc.brief(maria, meeting_id=meeting.id).agenda.wants == ["A plan for writing time", "Slide feedback"]
+    with pytest.raises(ValueError, match="no list minutes"):
+        svc.edit_agenda(alex, meeting.id, rows, minutes=["5"])
+
+
 def test_scheduling_rules_and_cadence_proposals(svc):
     alex, maria, sam = who(svc, "alex"), who(svc, "maria"), who(svc, "sam")
     proposal = svc.next_meeting_date(alex, "alex", "weekly")

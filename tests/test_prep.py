@@ -207,6 +207,21 @@ def test_rules_read_each_sentence_for_what_it_says(expecting, text, field, expec
     assert understand(text, draft, expecting).model_dump()[field] == expected
 
 
+@pytest.mark.parametrize("text, wants", [
+    ("Most important: the writing time problem, then talk feedback",
+     ["Most important: the writing time problem, then talk feedback"]),
+    ("I want to agree a plan for getting writing time, and get feedback on my talk slides",
+     ["I want to agree a plan for getting writing time, and get feedback on my talk slides"]),
+    ("The deadline problem first. Then my slides.", ["The deadline problem first.", "Then my slides."]),
+])
+def test_what_the_mentee_wants_from_the_meeting_is_a_wish_even_when_it_names_a_problem(text, wants):
+    """Asked "what do you most want from this meeting?", a problem to talk about is a wish: it used
+    to become a new blocker (and top the agenda as one) while the question was asked again."""
+    draft, _ = start_prep(context())
+    update = understand(text, draft, "wants")
+    assert (update.wants, update.blockers) == (wants, [])
+
+
 
 @pytest.mark.parametrize("text", ["no goals", "none this time", "nothing new really"])
 def test_a_short_no_to_a_list_question_is_not_an_entry(text):

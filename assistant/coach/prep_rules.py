@@ -168,6 +168,10 @@ class _Collector:
             return LABEL_SLOT[label.group(1).lower()[:3]]
         if QUESTION_CUE.search(sentence):
             return "questions"
+        if self.expecting == "wants" and not (WIN_CUE.search(sentence) and not NEGATION.search(sentence)):
+            # Asked what they most want from the meeting, "the writing time problem first" is a wish
+            # (to talk about a problem), not a new blocker.
+            return "wants"
         if BLOCKER_CUE.search(sentence):
             return "blockers"
         if WANT_CUE.search(sentence):

@@ -28,6 +28,7 @@ from assistant.service.meeting_prep import MeetingPrepService
 
 ExportWhat = Literal["agenda", "goals"]
 DEFAULT_HOUR = time(10, 0)  # a first meeting with no series to follow is proposed mid-morning
+AGENDA_LISTS = ("wants", "wins", "blockers", "questions", "prework")  # what edit_agenda may replace
 
 
 class Export(NamedTuple):
@@ -164,13 +165,16 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
         return self.deps.store.list_agendas(meeting_id)
 
     def edit_agenda(self, actor: User, meeting_id: int, items: Sequence[AgendaItem | Mapping],
-                    *, questions: Sequence[str] | None = None,
-                    prework: Sequence[str] | None = None) -> Agenda:
+                    **lists: Sequence[str] | None) -> Agenda:
         """The mentee reorders, renames, adds or drops items before the meeting: a new version
-        (none when nothing changed).
+        (none when nothing changed). `lists` replace the agenda's own lists (wants, wins,
+        blockers, questions, prework: one entry per string, blanks dropped) when given.
 
         Time boxes are re-fitted to the meeting's length, keeping their proportions.
         """
+        unknown = sorted(set(lists) - set(AGENDA_LISTS))
+        if unknown:
+            raise ValueError(f"An agenda has no list {', '.join(unknown)}.")
         require_role(actor, "mentee")
         meeting = self._meeting_for(actor, meeting_id)
         if meeting.status != "scheduled" or self._day(meeting.starts_at) < self.deps.today():
@@ -182,11 +186,10 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
         fields = base.model_dump() if base else {"meeting_id": meeting_id}
         fields.update(meeting_minutes=meeting.minutes, items=retime(rows, meeting.minutes),
                       created_by=actor.name)
-        if questions is not None:
-            fields["questions"] = [q.strip() for q in questions if q.strip()]
-        if prework is not None:
-            fields["prework"] = [p.strip() for p in prework if p.strip()]
-        if base and all(fields[k] == getattr(base, k) for k in ("items", "questions", "prework")):
+        for name, values in lists.items():
+            if values is not None:
+                fields[name] = [v.strip() for v in values if v.strip()]
+        if base and all(fields[k] == getattr(base, k) for k in ("items", *AGENDA_LISTS)):
             return base  # nothing changed: no new version
         return self.deps.store.save_agenda(Agenda.model_validate(fields))
 

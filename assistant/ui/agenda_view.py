@@ -36,6 +36,8 @@ def agenda_markdown(agenda: Agenda) -> str:
     progress = [f"- {escape_md(p.goal_title)}: {p.progress_before}% → {p.progress_after}%"
                 + (f" — {escape_md(p.note)}" if p.note else "") for p in agenda.progress]
     lines += _section("Progress on goals", progress)
+    lines += _section("What the mentee most wants from this meeting", [f"{n}. {escape_md(w)}"
+                                                                       for n, w in enumerate(agenda.wants, 1)])
     lines += _section("Wins", [f"- {escape_md(w)}" for w in agenda.wins])
     lines += _section("Blockers", [f"- {escape_md(b)}" for b in agenda.blockers])
     lines += _section("Questions for the mentor", [f"- “{escape_md(q)}”" for q in agenda.questions])

@@ -25,6 +25,8 @@ meeting = svc.meeting(user, draft.meeting_id)
 agenda = svc.agenda(user, meeting.id)
 st.caption(f"Your meeting with {escape_md(meeting.mentor)}: {when(meeting, svc.deps.settings.tz)}")
 chat_col, side = st.columns([3, 2])
+LISTS = (("wants", "What you most want from this meeting"), ("wins", "Wins"), ("blockers", "Blockers"),
+         ("questions", "Questions for your mentor"), ("prework", "Prework"))
 
 
 def edit_form() -> None:
@@ -33,18 +35,21 @@ def edit_form() -> None:
                           "goal_id": i.goal_id, "kind": i.kind} for n, i in enumerate(agenda.items, 1)])
     edited = st.data_editor(rows, num_rows="dynamic", hide_index=True, key=f"edit-{meeting.id}-{agenda.version}",
                             column_config={"#": st.column_config.NumberColumn(width=36),
-                                           "topic": st.column_config.TextColumn(width=130),
+                                           "topic": st.column_config.TextColumn(width="large"),
                                            "owner": st.column_config.SelectboxColumn(options=["mentee", "mentor"],
                                                                                      width=75),
                                            "minutes": st.column_config.NumberColumn("min", min_value=1, max_value=240,
                                                                                     width=58),
                                            "goal_id": None, "kind": None})  # hidden: keep the item's links
     st.caption("Change the # to reorder; add a row at the bottom; minutes are re-fitted to the meeting on save.")
+    lists = {name: st.text_area(label, "\n".join(getattr(agenda, name)), key=f"edit-{meeting.id}-{agenda.version}-{name}",
+                                help="One per line; clear a line to remove it.")
+             for name, label in LISTS}
     if st.button("Save as a new version", key="save_agenda"):
         records = edited.sort_values("#", na_position="last").to_dict("records")
         items = [{k: (None if pd.isna(v) else v) for k, v in r.items() if k != "#"} for r in records]
         try:
-            saved = svc.edit_agenda(user, meeting.id, items)
+            saved = svc.edit_agenda(user, meeting.id, items, **{k: v.splitlines() for k, v in lists.items()})
         except ValueError as exc:
             st.error(escape_md(str(exc)))
         else:
