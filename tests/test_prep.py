@@ -207,12 +207,20 @@ def test_rules_read_each_sentence_for_what_it_says(expecting, text, field, expec
     assert understand(text, draft, expecting).model_dump()[field] == expected
 
 
+def test_lead_ins_that_joined_an_entry_to_the_chat_are_not_kept():
+    draft, _ = start_prep(context())
+    assert understand("Also, should I aim for a promotion this year?", draft, "questions").questions == [
+        "Should I aim for a promotion this year?"]
+    assert understand("And another thing: the budget review is stuck", draft, "blockers").blockers == [
+        "The budget review is stuck"]
+
+
 @pytest.mark.parametrize("text, wants", [
     ("Most important: the writing time problem, then talk feedback",
      ["Most important: the writing time problem, then talk feedback"]),
     ("I want to agree a plan for getting writing time, and get feedback on my talk slides",
      ["I want to agree a plan for getting writing time, and get feedback on my talk slides"]),
-    ("The deadline problem first. Then my slides.", ["The deadline problem first.", "Then my slides."]),
+    ("The deadline problem first. Then my slides.", ["The deadline problem first.", "My slides."]),
 ])
 def test_what_the_mentee_wants_from_the_meeting_is_a_wish_even_when_it_names_a_problem(text, wants):
     """Asked "what do you most want from this meeting?", a problem to talk about is a wish: it used

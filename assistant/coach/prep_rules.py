@@ -77,6 +77,19 @@ def _action_named(sentence: str, draft: PrepDraft) -> int | None:
     return None
 
 
+_LEAD_IN = re.compile(r"^\W*(?:(?:and|also|plus|oh|so|then|another thing|one more thing|oh and|and also)\b[\s,:;-]*)+", re.I)
+
+
+def _tidy(entry: str) -> str:
+    """An entry as the agenda shows it: without the lead-in that joined it to the chat
+    ("Also, should I aim…" is the question "Should I aim…")."""
+    entry = entry.strip()
+    tidied = _LEAD_IN.sub("", entry)
+    if not tidied or tidied == entry:
+        return entry
+    return tidied[:1].upper() + tidied[1:]
+
+
 def _slot_id(expecting: str | None, kind: str) -> int | None:
     if expecting and expecting.startswith(kind + ":"):
         return int(expecting.split(":", 1)[1])
@@ -115,7 +128,7 @@ class _Collector:
         # ("40%" leaves none, else the agenda would read "25% → 40% — 40%").
         percent, said = (progress_answer(sentence) if goal_id is not None and goal_id == expect_goal
                          else (percent_in(sentence), sentence))
-        clean = LABEL.sub("", said).strip()
+        clean = _tidy(LABEL.sub("", said))
         progress = goal_id is not None and (percent is not None or bool(milestones))
         if percent is not None and goal_id is not None:
             self.goal(goal_id, percent)

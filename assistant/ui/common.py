@@ -158,7 +158,7 @@ def show_message(role: str, text: str, backend: str = "", citations=(), hard_bre
             st.text(text)
         for cite in citations:
             with st.expander(f"📖 Source: {escape_md(cite.label())}"):
-                st.text(cite.text)
+                st.markdown(safe_markdown(cite.text))  # the guideline's bold and lists, never its links or HTML
         if backend:
             st.caption(f"answered by {escape_md(BACKEND_LABELS.get(backend, backend))}")
 
