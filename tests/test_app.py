@@ -99,12 +99,13 @@ def test_a_refused_chat_message_stays_on_screen_with_the_reason(home):
     assert [e.value for e in at.error] == ["Type a message first\\."], "the reason isn't wiped by a rerun"
     assert not at.chat_message or at.chat_message[-1].name == "assistant", "no empty bubble for a blank message"
     # No max_chars in the box (the browser would drop a longer paste silently): the service says the
-    # limit and the pasted text stays on screen to be shortened.
+    # limit and the pasted text goes back into the box to be shortened.
     assert not at.chat_input[0].proto.max_chars
     pasted = "I want to present at all-hands. " * 70
     at.chat_input[0].set_value(pasted).run()
-    assert any("too long" in e.value for e in at.error), [e.value for e in at.error]
-    assert at.chat_message[-1].name == "user" and pasted.strip()[:60] in at.chat_message[-1].text[0].value
+    assert any("too long" in e.value and "back in the box" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.chat_input[0].proto.value == pasted and at.chat_input[0].proto.set_value
+    assert not at.chat_message or at.chat_message[-1].name == "assistant", "nothing half-sent in the chat"
 
 
 def coordinator_on(page: str) -> AppTest:

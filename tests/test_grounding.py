@@ -94,3 +94,20 @@ def test_replacing_with_another_documents_file_changes_nothing(svc):
     with pytest.raises(NotFound):
         svc.kb_replace(casey, "no-such-doc", "x.md", b"# X\n\ntext")
     assert remote.doc_id in {d.doc_id for d in svc.kb_documents(casey)}
+
+
+def test_guidelines_out_of_reach_are_not_passed_off_as_not_covered(tmp_path):
+    """A Chroma server that doesn't answer (nothing listens on its port): the coach says it can't
+    reach the guidelines, never "the guidelines don't cover that", and the draft goes on."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = Settings(home=tmp_path, llm="offline", chroma_url=f"http://127.0.0.1:{port}")
+    service = Service(build_deps(settings, today=lambda: date(2026, 11, 23)))
+    service.add_user(SYSTEM, "alex", "mentee")
+    reply = service.chat(service.user("alex"), "How often should we meet?")
+    assert reply.step.kind == "answer" and not reply.citations
+    assert "can't reach the program guidelines right now" in reply.text and "don't cover" not in reply.text
+    goal = service.chat(service.user("alex"), "I want to give 3 talks at all-hands by March 2027")
+    assert goal.draft.what and goal.draft.deadline == date(2027, 3, 31)

@@ -186,6 +186,11 @@ class KnowledgeBase:
         ranked = fuse(positions, similarities[keep], snapshot.lexical.scores(query), k, dense_weight)
         return [_citation(snapshot, pos, score) for pos, score in ranked]
 
+    def revision(self) -> str:
+        """Changes whenever documents are added, replaced or removed (checked every few seconds):
+        callers that keep search results key them by it."""
+        return self._current_snapshot().revision
+
     def relevant(self, query: str, k: int = 3) -> list[Citation]:
         """search() without the passages scoring under kb_min_score: [] means not covered."""
         return [c for c in self.search(query, k) if c.score >= self.settings.kb_min_score]

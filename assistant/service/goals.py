@@ -27,6 +27,8 @@ TIP_QUERIES = {
     "relevance": "relevant goal why it matters career",
 }
 
+GUIDELINES_UNAVAILABLE = ("I can't reach the program guidelines right now, so I can't answer that from them. "
+                          "Please ask again later, or ask your mentor or the program coordinator.")
 
 @dataclass
 class ChatReply:
@@ -71,7 +73,7 @@ class GoalService:
         today = self.deps.today()
         passages = self._passages(text) if asks_coach(text, draft.asked) else []
         req = TurnRequest(kind="goal", text=text, draft=draft.model_dump(mode="json"), expecting=draft.asked,
-                          today=today, passages=passages,
+                          today=today, passages=passages or [],
                           history=[{"role": m.role, "text": m.text} for m in conv.messages[-6:]])
         result, update = self._interpret(req)
         draft, step = advance(draft, update, today)
@@ -116,7 +118,9 @@ class GoalService:
             return result, schema.model_validate(result.update)
 
     def _reply(self, step: Step, draft: GoalDraft, result: TurnResult,
-               passages: list[Citation]) -> tuple[str, list[Citation]]:
+               passages: list[Citation] | None) -> tuple[str, list[Citation]]:
+        if step.kind == "answer" and passages is None:  # not "not covered": we couldn't look
+            return GUIDELINES_UNAVAILABLE + "\n\n" + phrase(step, draft), []
         if step.kind == "answer":
             cites = [p for p in passages if p.score >= self.deps.settings.kb_min_score][:1]
             answer = result.reply if (result.reply and cites) else answer_question(step.question, cites)
@@ -126,21 +130,36 @@ class GoalService:
         tip = self._tip(step.slot) if step.kind == "ask" and draft.tries.get(step.slot or "", 0) == 1 else None
         return phrase(step, draft, tip), [tip] if tip else []
 
-    def _passages(self, query: str) -> list[Citation]:
+    def _passages(self, query: str) -> list[Citation] | None:
+        """The relevant passages; None when the guidelines can't be searched (a Chroma server
+        down), which the coach must not pass off as "the guidelines don't cover that"."""
         try:
             return self.deps.kb.relevant(query, k=3)
         except Exception as exc:  # noqa: BLE001 - the coach works without its library
             log.warning("knowledge base unavailable: %s", exc)
+            return None
+
+    def _cached_passages(self, cache_name: str, query: str) -> list[Citation]:
+        """Passages for one of the fixed tip queries, searched once per guideline revision
+        (a removed document is never cited); a failed search is not kept."""
+        try:
+            revision = self.deps.kb.revision()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("knowledge base unavailable: %s", exc)
             return []
+        cache = self.__dict__.setdefault(cache_name, {})
+        if (query, revision) not in cache:
+            found = self._passages(query)
+            if found is None:
+                return []
+            cache[(query, revision)] = found
+        return cache[(query, revision)]
 
     def _tip(self, slot: str | None) -> Citation | None:
         if slot is None:
             return None
-        # The same five queries recur in every conversation: search each once per process.
-        cache = self.__dict__.setdefault("_tips", {})
-        if slot not in cache:
-            cache[slot] = self._passages(TIP_QUERIES[slot])
-        return cache[slot][0] if cache[slot] else None
+        found = self._cached_passages("_tips", TIP_QUERIES[slot])
+        return found[0] if found else None
 
     def _record_usage(self, actor: User, result: TurnResult) -> None:
         if result.usage.calls:  # offline turns cost nothing and aren't counted

@@ -58,7 +58,7 @@ class Brief(Strict):
 
 
 class MeetingBriefService:
-    """Mixin of MeetingService: needs self.deps, _meeting_for, _require_pair, _upcoming, _passages."""
+    """Mixin of MeetingService: needs self.deps, _meeting_for, _require_pair, _upcoming, _cached_passages."""
 
     def brief(self, actor: User, meeting_id: int | None = None, mentee: str | None = None) -> Brief:
         """For the mentee's current mentor: the meeting `meeting_id`, or `mentee`'s next one."""
@@ -125,12 +125,9 @@ class MeetingBriefService:
         return out
 
     def _brief_tip(self, kind: str) -> Citation | None:
-        # Two fixed queries: search each once per process, like GoalService._tip.
-        cache = self.__dict__.setdefault("_brief_tips", {})
-        if kind not in cache:
-            floor = self.deps.settings.kb_min_score
-            cache[kind] = [p for p in self._passages(TIP_QUERIES[kind]) if p.score >= floor]
-        return cache[kind][0] if cache[kind] else None
+        floor = self.deps.settings.kb_min_score
+        found = [p for p in self._cached_passages("_brief_tips", TIP_QUERIES[kind]) if p.score >= floor]
+        return found[0] if found else None
 
 
 def _ticked(goal: Goal, reported: list[str], previous: Meeting | None) -> list[str]:

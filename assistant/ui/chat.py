@@ -5,7 +5,7 @@ import streamlit as st
 
 from assistant.coach.flow import criteria_status
 from assistant.coach.types import GoalDraft
-from assistant.ui.common import recent, require_user, send, show_message
+from assistant.ui.common import chat_box, recent, require_user, send, show_message
 
 svc, user = require_user("mentee")
 st.title("💬 Goal coach")
@@ -47,10 +47,10 @@ with side:
         st.warning(notice)
 
 # No max_chars: the browser would drop a longer paste without a word; the service refuses it
-# and says the limit, and send() keeps the message on screen to be shortened.
-if prompt := st.chat_input("Tell the coach about your goal…"):
+# and says the limit, and send() puts the message back in the box to be shortened.
+if prompt := chat_box("Tell the coach about your goal…", "goal-chat"):
     with chat_col:
-        reply = send(prompt, lambda text: svc.chat(user, text))
+        reply = send(prompt, lambda text: svc.chat(user, text), "goal-chat")
         with st.chat_message("assistant"):
             st.write_stream(stream(reply.text))
         if reply.fallback_reason:  # kept for after the rerun, like the prep page's notices

@@ -1,6 +1,7 @@
 """What every page shares: the service (built once per data folder) and the acting user."""
 from __future__ import annotations
 
+import logging
 import os
 
 import streamlit as st
@@ -13,6 +14,7 @@ BACKEND_LABELS = {"offline": "the offline coach"}  # who answered a chat turn, i
 
 
 RECENT_MESSAGES = 30  # chat messages drawn before "Show earlier messages"
+log = logging.getLogger(__name__)
 REFUSED = (ValueError, PermissionError, LookupError)  # how the service says no (AccessDenied, NotFound…)
 
 
@@ -133,16 +135,35 @@ def goal_downloads(svc: Service, user: User, mentee: str, caption: str) -> None:
                                key=f"goals-{mentee}-{fmt}", on_click="ignore")
 
 
-def send(prompt: str, call):
-    """Show the user's message and return `call(prompt)`, the service's reply. A refusal (blank,
-    too long) is shown under the message and the page stops there: a rerun would wipe both."""
+def chat_box(placeholder: str, key: str) -> str | None:
+    """The page's chat input. A message that couldn't be sent is back in it, its reason above."""
+    if reason := st.session_state.pop(f"{key}-unsent", None):
+        st.error(reason)
+    if (text := st.session_state.pop(f"{key}-refill", None)) is not None:
+        st.session_state[key] = text  # only before the widget exists in this run
+    return st.chat_input(placeholder, key=key)
+
+
+def send(prompt: str, call, key: str):
+    """Show the user's message and return `call(prompt)`, the service's reply.
+
+    When it isn't sent (refused as too long, or the database unreachable) the text goes back
+    into the chat box `key` with the reason, so nothing typed is lost to a rerun."""
     if prompt.strip():  # a blank message gets its reason without an empty bubble
         show_message("user", prompt)
     try:
         return call(prompt)
-    except ValueError as exc:
-        st.error(escape_md(str(exc)))
-        st.stop()
+    except REFUSED as exc:
+        reason = escape_md(str(exc))
+    except Exception:  # noqa: BLE001 - e.g. the database went away: say so, keep the text
+        log.exception("a chat message could not be handled")
+        reason = ("Your message couldn't be handled: Waypoint can't reach its database or another "
+                  "service right now. What you saved before is safe; try again in a moment.")
+    if prompt.strip():
+        st.session_state[f"{key}-refill"] = prompt  # back in the box: to shorten, or to send again
+        reason += " Your message is back in the box below."
+    st.session_state[f"{key}-unsent"] = reason
+    st.rerun()
 
 
 def show_message(role: str, text: str, backend: str = "", citations=(), hard_breaks: bool = False) -> None:
