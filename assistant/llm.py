@@ -108,6 +108,7 @@ class LLMBackend:
         self.floor = floor
         self.method = method
         self.max_retries = settings.llm_max_retries
+        self.turn_budget_s = settings.llm_timeout  # no new call once a turn has waited this long
         self.wait_budget_s = wait_budget_s
         self._chat = chat if chat is not None else build_chat(settings, max_tokens)
         self._sleep, self._clock = sleep, clock
@@ -131,7 +132,11 @@ class LLMBackend:
     def _run(self, req: TurnRequest, kind: TurnKind, prompt: TurnPrompt, meter: _Meter) -> TurnResult:
         messages = prompt.messages()
         faults_left, waited, corrected, attempt = self.max_retries, 0.0, False, 0
+        started = self._clock()
         while True:
+            if attempt and self._clock() - started >= self.turn_budget_s:
+                # A mentee is waiting: after a timed-out (or slow) call, no second one.
+                return self._fall_back(req, f"no answer within {self.turn_budget_s:g} s (WAYPOINT_LLM_TIMEOUT)", meter)
             attempt += 1
             try:
                 raw, parsed = self._call(kind, messages, meter)

@@ -54,7 +54,7 @@ if prompt := chat_box("Tell the coach about your goal…", "goal-chat"):
         with st.chat_message("assistant"):
             st.write_stream(stream(reply.text))
         if reply.fallback_reason:  # kept for after the rerun, like the prep page's notices
-            st.session_state["chat_notice"] = "The language model didn't answer this turn, so the offline coach did."
+            st.session_state["chat_notice"] = "The language model gave no usable answer this turn, so the offline coach did."
         if reply.goal:
             st.toast("Goal saved 🎯")
     st.rerun()

@@ -83,7 +83,7 @@ if prompt := chat_box("Tell the coach how things went…", "prep-chat"):
     with chat_col:
         reply = send(prompt, lambda text: svc.prep_chat(user, text), "prep-chat")
         if reply.fallback_reason:
-            st.session_state["prep_flash"] = "The language model didn't answer; the offline coach did."
+            st.session_state["prep_flash"] = "The language model gave no usable answer; the offline coach did."
         if reply.agenda:
             st.session_state["prep_flash"] = f"Agenda v{reply.agenda.version} saved: {escape_md(reply.meeting.mentor)} can see it."
     st.rerun()
