@@ -36,11 +36,16 @@ def local(instant: datetime, tz: ZoneInfo) -> datetime:
 def from_local(day: date, at: time, tz: ZoneInfo) -> datetime:
     """The UTC instant of wall-clock `day` `at` in `tz`.
 
-    On the night clocks go back, the first of the two 01:30s is meant (fold=0); a time that
-    doesn't exist (clocks went forward) lands an hour later, as zoneinfo resolves it.
+    On the night clocks go back, the first of the two 01:30s is meant (fold=0). A time that
+    doesn't exist (the clocks go forward over it) is a ValueError: zoneinfo would quietly move
+    it an hour, and a meeting would be booked at a time nobody typed.
     """
     wall = datetime.combine(day, at.replace(tzinfo=None), tzinfo=tz)
-    return wall.astimezone(timezone.utc)
+    instant = wall.astimezone(timezone.utc)
+    if instant.astimezone(tz).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise ValueError(f"{at:%H:%M} doesn't exist on {day:%d %b %Y} in {tz.key}: the clocks go forward "
+                         "over it. Pick another time.")
+    return instant
 
 
 def local_day(instant: datetime, tz: ZoneInfo) -> date:

@@ -21,8 +21,12 @@ PARIS, NEW_YORK = ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York")
 def test_local_wall_times_and_their_utc_instants():
     assert from_local(date(2026, 12, 1), time(9, 0), PARIS) == datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
     assert from_local(date(2027, 7, 1), time(9, 0), PARIS) == datetime(2027, 7, 1, 7, 0, tzinfo=timezone.utc)
-    # 02:30 doesn't exist on 28 March 2027 in Paris (clocks jump 02:00 -> 03:00): an hour later.
-    assert show(from_local(date(2027, 3, 28), time(2, 30), PARIS), PARIS, "%H:%M") == "03:30 CEST"
+    # 02:30 doesn't exist on 28 March 2027 in Paris (clocks jump 02:00 -> 03:00): refused, not moved.
+    with pytest.raises(ValueError, match="02:30 doesn't exist on 28 Mar 2027 in Europe/Paris"):
+        from_local(date(2027, 3, 28), time(2, 30), PARIS)
+    assert show(from_local(date(2027, 3, 28), time(3, 0), PARIS), PARIS, "%H:%M") == "03:00 CEST"
+    # 02:30 on 31 October 2027 happens twice (clocks go back): the first one, summer time.
+    assert show(from_local(date(2027, 10, 31), time(2, 30), PARIS), PARIS, "%H:%M") == "02:30 CEST"
     evening = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)  # 22:00 on the 23rd in New York
     assert local_day(evening, NEW_YORK) == date(2026, 11, 23) and local_day(evening, PARIS) == date(2026, 11, 24)
     assert show(evening, NEW_YORK) == "Mon 23 Nov 2026, 22:00 EST"

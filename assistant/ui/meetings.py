@@ -54,9 +54,13 @@ def schedule_tab() -> None:
     at = st.time_input(f"Time ({tz.key})", value=proposal.time().replace(tzinfo=None), key=f"time-{stamp}")
     minutes = st.number_input("Length (minutes)", min_value=15, max_value=240, value=45, step=5, key="minutes")
     if st.button("Book meeting", type="primary", key="book"):
-        starts = from_local(day, at, tz)
-        act(lambda: svc.schedule_meeting(user, mentee, starts, int(minutes)),
-            f"Meeting booked for {show(starts, tz)}.")
+        try:
+            starts = from_local(day, at, tz)
+        except ValueError as exc:  # a time the clocks skip
+            st.error(str(exc))
+        else:
+            act(lambda: svc.schedule_meeting(user, mentee, starts, int(minutes)),
+                f"Meeting booked for {show(starts, tz)}.")
 
 
 def action_rows(meeting_id: int) -> None:
