@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from assistant.clock import long_date
 from assistant.coach.flow import advance, statement
 from assistant.coach.offline import understand
 from assistant.coach.templates import ASK, phrase
@@ -140,7 +141,7 @@ def test_an_and_clause_without_resources_stays_part_of_the_reason():
 def test_a_deadline_alone_is_noted_and_the_goal_asked_for(text, deadline):
     draft, steps = converse([text])
     assert draft.what == "" and draft.deadline == deadline and steps[-1].slot == "what"
-    assert phrase(steps[-1], draft).startswith("Got it: I've noted the deadline. What exactly would you like")
+    assert phrase(steps[-1], draft).startswith(f"Got it: the deadline is {long_date(deadline)}. What exactly would you")
     draft, steps = converse(["Give 3 talks at our all-hands meeting"], draft)
     assert steps[-1].slot == "achievability"  # the deadline is not asked again
 

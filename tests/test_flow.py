@@ -196,7 +196,8 @@ def test_other_news_first_is_no_failed_answer():
 def test_a_date_with_no_goal_in_it_is_not_taken_for_the_wish():
     draft, steps = converse(["I'd like to do this by May 2027 because it matters for my promotion"])
     assert draft.what == "" and draft.deadline == date(2027, 5, 31)
-    assert phrase(steps[-1], draft).startswith("Got it: I've noted why it matters and the deadline. What exactly")
+    assert phrase(steps[-1], draft).startswith("Got it: I've noted why it matters, and the deadline is May 31, 2027. "
+                                               "What exactly")
 
 
 # -- corrections ---------------------------------------------------------------------------------

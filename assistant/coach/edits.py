@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 _I = re.IGNORECASE
-_PART = (r"deadline|due date|date|time-?bound|target|measurable|measure|metric|goal(?: statement)?|statement|"
+_PART = (r"deadline|due date|date|time-?bound|target|measurable|measure|metric|goal(?: statement| sentence)?|statement|"
          r"specific|what|reasons?|why|relevan\w*|support|resources?|plan|achievab\w*|baseline|starting point")
 # "change the deadline to May 2027", "set achievable to: ...", "update the relevant part: ...".
 EDIT = re.compile(rf"\b(?:change|set|make|update|move|push|extend|edit)\s+(?:the\s+|my\s+)?({_PART})"
@@ -25,6 +25,12 @@ LABEL = re.compile(
     r"^\W*(?:what makes (?:it|this)(?: goal)? (?:(?P<a2>achievable|doable|realistic|feasible|possible)|"
     r"(?P<r2>relevant|important|matter))|why (?:it|this)(?: goal)? (?P<r3>matters|is important))(?: (?:to|for) me)?"
     r"(?: (?:is|are))?\s*(?:[:=-]\s*|\s(?:that\s+)?)", _I)
+# A part stated anew, as a fact: "no, the deadline is end of May", "actually the target is 4 talks".
+# Only parts whose value must read as one (a date, a count) are taken this way ("the deadline is
+# tight" is no new date), and only a short value: "the deadline is May, and I ..." says more.
+STATED = re.compile(r"^\W*(?:(?:so|ok(?:ay)?|actually|no|nope|sorry|oh|wait|hmm+|well)\W+)*(?:(?:the|my|our) )?"
+                    r"(?:new |real |actual |final )?(deadline|due date|end date|target|measure|metric)"
+                    r"\s+(?:is|'s|are)\s+(?:now\s+|actually\s+|really\s+|rather\s+)?(?P<value>(?:\S+\s*){1,6})$", _I)
 _SLOTS = (("achiev", "achievability"), ("support", "achievability"), ("resource", "achievability"),
           ("plan", "achievability"), ("relev", "relevance"), ("reason", "relevance"), ("why", "relevance"),
           ("measur", "measure"), ("target", "measure"), ("metric", "measure"), ("deadline", "deadline"),
@@ -49,3 +55,9 @@ def named_edit(text: str) -> tuple[str, str] | None:
 def label_slot(found: re.Match) -> str:
     """The slot a LABEL match names."""
     return "achievability" if found["achievability"] or found["a"] or found["a2"] else "relevance"
+
+
+def stated_part(text: str) -> tuple[str, str] | None:
+    """(slot, value) when the message states a dated or counted part anew (see STATED)."""
+    found = STATED.match(text)
+    return (part_slot(found.group(1)), found["value"].strip(" .!")) if found else None

@@ -38,7 +38,7 @@ class Step(BaseModel):
     """What the state machine decided; templates or an LLM phrase it."""
     model_config = ConfigDict(extra="forbid")
     kind: StepKind
-    slot: GoalSlot | None = Field(None, description="The slot asked for, when kind is ask/answer.")
+    slot: GoalSlot | None = Field(None, description="The slot asked for, when kind is ask/answer/ask_change.")
     filled: list[str] = Field(default_factory=list, description="Slots this turn filled or changed.")
     problem: str = Field("", description="Why a value was refused, e.g. 'deadline_past'.")
     question: str = Field("", description="The mentee's question, when kind is answer.")
@@ -65,6 +65,11 @@ def _open(draft: GoalDraft, slot: GoalSlot) -> bool:
     if slot == "measure":
         return not (draft.measure or draft.target)
     return not getattr(draft, slot)
+
+
+def is_blank(draft: GoalDraft) -> bool:
+    """Nothing said and nothing asked yet in this draft."""
+    return draft.asked is None and draft.deadline is None and not any(getattr(draft, f) for f in TEXT_FIELDS)
 
 
 def missing(draft: GoalDraft) -> list[GoalSlot]:
@@ -148,9 +153,12 @@ def advance(draft: GoalDraft, update: GoalUpdate, today: date) -> tuple[GoalDraf
     if confirming and update.intent == "confirm" and not filled and not gaps:
         return draft.model_copy(update={"stage": "saved", "asked": None}), Step(kind="saved")
     if update.intent == "question" and not filled:
-        return draft, Step(kind="answer", slot=gaps[0] if gaps else None, question=update.question or "")
-    if confirming and update.intent == "reject" and not filled:
-        return draft, Step(kind="ask_change")
+        # Nothing begun (a question right after a save): answered, with no question of the coach's own.
+        slot = gaps[0] if gaps and not is_blank(draft) else None
+        return draft, Step(kind="answer", slot=slot, question=update.question or "")
+    if update.intent == "reject" and not filled:
+        # A change the rules could not carry out: how to say it, then the question pending, if any.
+        return draft, Step(kind="ask_change", slot=None if confirming else (gaps or [None])[0])
     if gaps:
         slot = gaps[0]
         # Asked again only because the answer could not be read (not because other news came first).
@@ -192,6 +200,9 @@ LEAD = re.compile(r"^\s*(?:i(?:'d| would| want| wish| hope| plan| aim| intend| n
                   r"(?: to)?|my (?:main )?(?:goal|aim|objective) is(?: to)?)\s+(?=\w)", re.I)
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def _action(draft: GoalDraft) -> str:
     return LEAD.sub("", draft.what.strip().rstrip("."), count=1)
 
@@ -208,12 +219,16 @@ def statement(draft: GoalDraft) -> str:
     """The goal as one sentence, reusing the mentee's words where they already say it."""
     text = _action(draft)
     low = text.lower()
+    # The target and date go with the goal's first sentence, not after a sentence that follows it.
+    text, rest = (SENTENCE_END.split(text, maxsplit=1) + [""])[:2]
+    text = text.rstrip(" .")
     target = draft.target or draft.measure
     if target and target.lower() not in low and not _has_number(low):
         text += f" ({target})"
     if draft.deadline and (not draft.deadline_text or draft.deadline_text.lower() not in low):
         text += f" by {long_date(draft.deadline)}"
-    return text[:1].upper() + text[1:] + "."
+    rest = f" {rest}" + ("" if rest.endswith((".", "!", "?")) else ".") if rest else ""
+    return text[:1].upper() + text[1:] + "." + rest
 
 
 def title(draft: GoalDraft) -> str:

@@ -1,17 +1,21 @@
 """The offline backend: deterministic rules that fill the draft's slots.
 
 It is the default coach, the fallback when an LLM fails, and the fake the
-tests use. It phrases no replies itself (the templates do), except the apology for
-a part the mentee points back at that it cannot find (see `recall`).
+tests use. It phrases no replies itself (the templates do), except where the templates
+can't tell what happened: a part the mentee points back at (quoted when found, an apology
+when not, see `recall`) and an answer that only repeated a part already noted.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from assistant.coach.edits import LABEL, label_slot, named_edit
+from assistant.coach.edits import LABEL, label_slot, named_edit, stated_part
 from assistant.coach.flow import LEAD, is_vague, replace_phrase
-from assistant.coach.recall import earlier_words, missed_reply, recall
+from assistant.coach.parts import (OTHER, PURPOSE, SUPPORT, WHY, asides, baseline, joined, restated, restates_other,
+                                   split)
+from assistant.coach.recall import earlier_words, found_reply, missed_reply, recall, repeated_reply
+from assistant.coach.rewording import reworded
 from assistant.coach.refusal import answer_after_refusal, declines, points_back
 from assistant.coach.target import FILLER, restates, same_unit, target_words
 from assistant.coach.text import line_ends, plain, question_form, without_lead_in
@@ -31,35 +35,11 @@ FREE_TEXT = ("achievability", "relevance")  # slots whose answer is stored as th
 # "I'm not sure, maybe 3 hours a week?" is a tentative answer, not a question to the coach.
 HEDGE = re.compile(r"\b(not sure|maybe|perhaps|probably|possibly|i think|i guess|i suppose|i'?d say|roughly|"
                    r"around|about|at least|hopefully)\b", _I)
-PURPOSE = re.compile(r"^\W*(to|for|so|as)\b", _I)  # "to lead the team one day?" answers "why does it matter?"
 GREETING = re.compile(r"^\W*(hi|hello|hey|good (morning|afternoon|evening))\W*$", _I)
-WHY = re.compile(r"\b(because|so that|so i can|so i could|in order to|which (will|would) help|"
-                 r"to help me|(it|this) (matters|is important)|important (to|for) (me|my)|"
-                 r"i want to (grow|become|move|get promoted)|for my (career|promotion|growth|role)|"
-                 # an ambition the goal serves: "I'm aiming for a team lead role next year"
-                 r"(aim|aiming|hoping|working|going) (for|towards?) (a|an|the|my) ([\w-]+ ){0,3}"
-                 r"(role|position|promotion|job)|career (goal|move|growth|path|change))\b", _I)
-SUPPORT = re.compile(r"\b(my (manager|lead|boss|team lead|mentor)|budget|(\d+|an?|one|two|a few) hours?|"
-                     r"i (have(?! to\b)|'ve got|can (spend|set aside|dedicate|use|make))|with (the )?(help|support)|"
-                     r"support from|access to|(company|employer|team|manager) (pays|will pay|covers|sponsors|funds)|"
-                     r"paid by|covered by|sponsor\w*|(is|are|has) agreed|approved|set aside|supports?|constraint|resources?|"
-                     r"time (each|every|per))\b", _I)
-# A sentence whose subject gives the support ("My manager pays for the exam ...") is about resources,
-# even with a number in it, and even while the goal itself is asked for.
-SUPPORTER = re.compile(r"^\W*(?:(?:and|also|plus|luckily|fortunately|thankfully)\W+)*(?:(?:my|our|the) (?:manager|lead|"
-                       r"boss|team lead|mentor|company|employer|team|department|director)\b|i (?:have|get|'ve got|can "
-                       r"(?:spend|set aside|dedicate|use|make|take))\b(?! to\b)|there'?s\b|there is\b|we have\b)", _I)
-# A clause about resources joined to the goal or its reason: "... and I have 4 hours a week approved".
-AND_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:and|plus|but|also)\s+(?=(?:i|i'?ve|i'?m|there|we|(?:my|our|the) (?:manager|lead|"
-                        r"boss|team lead|mentor|company|employer|team))\b)", _I)
-RESOURCE = re.compile(r"\b((\d+|an?|one|two|three|four|five|a few|some) (hours?|days?|afternoons?|mornings?|evenings?)|"
-                      r"budget|set aside|approv\w*|support\w*|sponsor\w*|access to|pays? for|paid for|covers|funds?|"
-                      r"time (off|each|every|per)|study time|training time|helps? me)\b", _I)
 PLACEHOLDER = set("do this it that get done achieve finish complete reach the my goal one something have has had be "
                   "all everything wrapped up sorted ready finished completed achieved need i to".split())
 CONDITION = re.compile(r"^\W*(?:when|whenever|once|if|after|until|as soon as)\s", _I)
 QUALIFIER = re.compile(r"^\W*(?:for|with|in|at|on|to|by|through|during|within|across|among|around|about)\s", _I)
-BASELINE = re.compile(r"\b(currently|right now|at the moment|so far|today i|at present|from (\d+|zero|none))\b", _I)
 SKIPPY = re.compile(r"^\W*(i (really )?don'?t know|not sure|no idea|dunno|skip( (it|this|that))?|pass|n/?a|none|"
                     r"no|nope|nah|nothing( really)?|not really|no thanks)\W*$", _I)
 # The mentee insists on what they said: "keep it as it is", "that's fine as is", "no, that's it".
@@ -67,9 +47,12 @@ KEEP = re.compile(r"^\W*(?:(?:no|nah|nope)\W+)?(?:(?:just |please )?(?:keep|leav
                   r"(?: (?:as (?:it is|is)|like (?:that|this)|unchanged))?|"
                   r"(?:it'?s|that'?s|this is) (?:fine|good|ok(?:ay)?)(?: as (?:it is|is))?|(?:that'?s|this is) it|"
                   r"as (?:it is|is)|i'?m happy with (?:it|that|this)|i'?ll keep it)\W*(?:please|thanks)?\W*$", _I)
+WORDS = re.compile(r"[^\W_]")  # a letter or a digit, in any script
+THUMBS = re.compile(r"^\W*(?:\U0001F44D|\U0001F44C|\u2705|\u2714|\U0001F64C|\U0001F4AF)")  # 👍 👌 ✅ ✔ 🙌 💯
 AFFIRM = re.compile(r"^\W*(yes|yep|yeah|yup|ok(ay)?|sure|right|fine|hmm+|go (for it|ahead)|do it|"
                     r"sounds (good|great)|great|cool|perfect|all good)\W*$", _I)
 # A correction without the slot's name: "actually make it March", "change it to 4 talks", "let's say June".
+BUT = re.compile(r"^\W*(?:(?:no|nope|actually|sorry|oh|wait|hmm+|rather)\b\W*)+", _I)
 CORRECT = re.compile(r"^\W*(?:(?:actually|sorry|oh|no|wait|hmm+)\W+)*(?:(?:let'?s |can we |could you |please )?"
                      r"(?:make|change|set|move|push|switch|update) (?:it|that)(?: to| into)?|let'?s say|make that|"
                      r"rather|more like)\s+(.+)$", _I | re.S)
@@ -85,26 +68,37 @@ class OfflineBackend:
             return interpret_prep(req)
         draft = GoalDraft.model_validate(req.draft)
         update = understand(req.text, draft, req.expecting, req.today, earlier_words(req.history, req.text))
-        # Pointed back at a part that isn't there: ask again, saying sorry rather than "say more".
-        missed = (draft.stage == "collecting" and req.expecting is not None and update == GoalUpdate()
-                  and points_back(without_lead_in(plain(req.text))))
-        return TurnResult(update=update.model_dump(mode="json"), backend=self.name,
-                          reply=missed_reply(req.expecting, draft) if missed else None,
-                          asks=req.expecting if missed else None)
+        reply, asks = _own_reply(req, draft, update)
+        return TurnResult(update=update.model_dump(mode="json"), backend=self.name, reply=reply, asks=asks)
+
+
+def _own_reply(req: TurnRequest, draft: GoalDraft, update: GoalUpdate) -> tuple[str | None, str | None]:
+    """The rules' own reply, when the templates can't tell what happened: a part pointed back at
+    (found: quoted; not found: sorry, and the question again) or an answer that only repeated another part."""
+    if draft.stage != "collecting" or req.expecting is None:
+        return None, None
+    text = without_lead_in(plain(req.text))
+    if points_back(text):
+        if update == GoalUpdate():
+            return missed_reply(req.expecting, draft), req.expecting
+        return found_reply(req.expecting, draft, update, req.today)
+    if update == GoalUpdate() and (other := restates_other(text, draft, req.expecting)):
+        return repeated_reply(other, draft, req.today)
+    return None, None
 
 
 def understand(text: str, draft: GoalDraft, expecting: str | None, today: date,
                said: list[str] | None = None) -> GoalUpdate:
     """The mentee's words as a GoalUpdate (pure); `said` are their earlier messages of this draft."""
     text = without_lead_in(plain(line_ends(text)))
-    if not text or GREETING.match(text):
-        return GoalUpdate()
+    if not WORDS.search(text) or GREETING.match(text):  # "hi", "👍", "🎤🎤🎤": nothing to store
+        return GoalUpdate(intent="confirm" if draft.stage == "confirming" and THUMBS.match(text) else "info")
     if QUIT.match(text):
         return GoalUpdate(intent="quit")
     if RESTART.search(text):
         return GoalUpdate(intent="restart")
-    if not LABEL.match(text) and (edit := named_edit(text)):
-        return _edit(*edit, draft, today)
+    if (update := _other_part(text, draft, today)) is not None:
+        return update
     if draft.stage == "confirming" and CONFIRM.match(text) and not parse_deadline(text, today):
         return GoalUpdate(intent="confirm")
     if asks_coach(text, expecting):
@@ -121,6 +115,32 @@ def understand(text: str, draft: GoalDraft, expecting: str | None, today: date,
         if (update := _no_answer(text, draft, expecting, today, said or [])) is not None:
             return update
     return _info(text, draft, expecting, today)
+
+
+def _other_part(text: str, draft: GoalDraft, today: date) -> GoalUpdate | None:
+    """A change to a part the mentee names, whatever was asked: "change the deadline to May",
+    "no, the deadline is end of May", "drop the bit about my manager from the goal sentence".
+    The pending question is asked again after it; such a message is never its answer."""
+    if not LABEL.match(text) and (edit := named_edit(text)):
+        return _edit(*edit, draft, today)
+    if (told := stated_part(text)) and (update := _correction(told[1], today)):
+        wanted = "deadline" if told[0] == "deadline" else "target"
+        if getattr(update, wanted):  # "the deadline is 4 talks" is no new date
+            return update
+    # Under the proposal, a date alone ("no, end of May") can only be a new deadline.
+    if draft.stage == "confirming" and (update := _bare_date(BUT.sub("", text), today)):
+        return update
+    return reworded(text, draft)
+
+
+def _bare_date(text: str, today: date) -> GoalUpdate | None:
+    value = text.strip(" .!")
+    if len(value.split()) > 5 or not (deadline := _read_date(value, today)):
+        return None
+    phrase = deadline_phrase(value) or value
+    if not _only(replace_phrase(value, phrase, ""), FILLER):
+        return None  # "Friday afternoons with Maria" has more in it than a date
+    return GoalUpdate(deadline=deadline, deadline_text=phrase)
 
 
 def _no_answer(text: str, draft: GoalDraft, expecting: str, today: date, said: list[str]) -> GoalUpdate | None:
@@ -187,21 +207,22 @@ def _deadline(text: str, draft: GoalDraft, expecting: str | None, today: date) -
 def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> GoalUpdate:
     fields = _deadline(text, draft, expecting, today)
     if expecting in FREE_TEXT:
-        # The whole answer, in their words: a number in "top 3 of the team" is no new target.
-        return GoalUpdate(**fields, **{expecting: _substance(text)})
-    core, why_parts, support, resources = _split(text, draft)
+        return _free_text(text, draft, expecting, fields)
+    parts = split(text, draft)
+    core = parts.goal()
     # The measure comes from what the goal says, not from "I have 2 hours a week" (that is support).
-    measure = find_measure(core) or (None if support or resources else find_measure(text))
+    measure = find_measure(core) or (None if parts.support or parts.resources else find_measure(text))
     if measure:
         fields["target"] = measure
-    if why_parts:
-        fields["relevance"] = " ".join(why_parts)
-    if expecting == "what":  # a goal answering "what exactly?" may mention help ("with my lead's help")
-        core, support = " ".join(filter(None, [core, *support])), []
-    if support or resources:
-        fields["achievability"] = " ".join([*support, *resources])
-    if BASELINE.search(text):
-        fields["baseline"] = next(s for s in re.split(r"(?<=[.!;])\s+", text) if BASELINE.search(s))
+    if parts.why:
+        fields["relevance"] = " ".join(parts.why)
+    # A goal answering "what exactly?" may mention help in its own sentence ("with my lead's help").
+    help_told = parts.resources if expecting == "what" else [*parts.support, *parts.resources]
+    core = parts.goal(with_support=expecting == "what")
+    if help_told:
+        fields["achievability"] = " ".join(help_told)
+    if (start := baseline(text, parts)):
+        fields["baseline"] = start
     if (what := _new_what(core, measure, draft, expecting)) and not _placeholder(what, fields.get("deadline_text")):
         fields["what"] = what
     elif measure and draft.what and not (draft.target and same_unit(measure, draft.target)):
@@ -211,43 +232,23 @@ def _info(text: str, draft: GoalDraft, expecting: str | None, today: date) -> Go
     return GoalUpdate(**fields)
 
 
-def _split(text: str, draft: GoalDraft) -> tuple[str, list[str], list[str], list[str]]:
-    """The goal's own words, the reasons given, the sentences about support or time and the
-    resources told for sure: a clause joined with "and", or a sentence whose subject gives them."""
-    core_parts, why_parts, support, resources = [], [], [], []
-    for sentence in re.split(r"(?<=[.!;])\s+", text):
-        sentence, extra = _resource_clause(sentence)
-        for clause, joined in ((sentence, False), (extra, True)):
-            why = WHY.search(clause)
-            if why:
-                why_parts.append(clause[why.start():].strip())
-                clause = clause[: why.start()].strip(" ,;-")
-            if clause and (joined or (SUPPORTER.match(clause) and RESOURCE.search(clause))):
-                resources.append(clause)
-            elif clause and SUPPORT.search(clause) and not is_specific_goal_sentence(clause, draft):
-                support.append(clause)
-            elif clause:
-                core_parts.append(clause)
-    return " ".join(core_parts), why_parts, support, resources
-
-
-def _resource_clause(sentence: str) -> tuple[str, str]:
-    """The sentence without a trailing "and I have 4 hours a week..." clause, and that clause."""
-    for joint in AND_CLAUSE.finditer(sentence):
-        if RESOURCE.search(sentence[joint.end():]):
-            return sentence[:joint.start()], sentence[joint.end():].strip()
-    return sentence, ""
+def _free_text(text: str, draft: GoalDraft, expecting: str, fields: dict) -> GoalUpdate:
+    """The whole answer, in their words: a number in "top 3 of the team" is no new target. But a
+    later sentence for the other free-text part goes there, and an answer that only repeats that
+    part answers nothing (the question is asked again)."""
+    if restates_other(text, draft, expecting):
+        return GoalUpdate(**fields)
+    answer, aside = asides(text, expecting)
+    other = OTHER[expecting]
+    if aside and not restated(aside, getattr(draft, other)):
+        fields[other] = joined(getattr(draft, other), aside)
+    return GoalUpdate(**fields, **{expecting: _substance(answer)})
 
 
 def _substance(answer: str) -> str:
     """A free-text answer without its label or echoed question, nor a question tacked on after it."""
     text = re.sub(r"^[^.!?]*\?\s+(?=\S)", "", answer)  # "Why does it matter? Because ..."
     return re.sub(r"(?<=[.!])\s+[^.!?]*\?$", "", text)  # "... 4 hours a week. Is that enough?"
-
-
-def is_specific_goal_sentence(sentence: str, draft: GoalDraft) -> bool:
-    """A sentence that states the goal itself, even if it mentions a manager."""
-    return not draft.what and is_specific(sentence) and bool(find_measure(sentence))
 
 
 def _new_what(core: str, measure: str | None, draft: GoalDraft, expecting: str | None) -> str | None:

@@ -40,7 +40,7 @@ _UNEASY = r"(?<!not )(?<!never )(?<!no longer )(nervous|anxious|worried|scared|a
 BLOCKER_CUE = re.compile(r"\b(blocked|blockers?|blocking|stuck|struggl\w*|waiting (on|for)|held up|obstacles?|"
                          r"can'?t(?! wait)|cannot|couldn'?t|unable|difficult\w*|no time|not enough time|problems?|"
                          rf"challenge|haven'?t been able|{_HARD}|{_UNEASY})\b", _I)
-WANT_CUE = re.compile(r"\b(from this meeting|most important|priority|focus on|i'?d like to (focus|talk|discuss|get|"
+WANT_CUE = re.compile(r"\b(from this meeting|most important|priority|focus on|first(?=\W*$)|i'?d like to (focus|talk|discuss|get|"
                       r"spend|go over|work on|cover)|i want to (focus|talk|discuss|get|spend|go over|cover)|"
                       r"let'?s (talk|discuss|focus|go over)|i need (help|advice|feedback) (with|on))\b", _I)
 WIN_CUE = re.compile(r"\b(wins?|proud|went (well|great)|good news|managed to|success\w*|nailed|celebrat\w*|"

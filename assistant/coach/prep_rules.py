@@ -181,9 +181,9 @@ class _Collector:
             return LABEL_SLOT[label.group(1).lower()[:3]]
         if QUESTION_CUE.search(sentence):
             return "questions"
-        if self.expecting == "wants" and not (WIN_CUE.search(sentence) and not NEGATION.search(sentence)):
-            # Asked what they most want from the meeting, "the writing time problem first" is a wish
-            # (to talk about a problem), not a new blocker.
+        if self.expecting == "wants" and WANT_CUE.search(sentence):
+            # Asked what they most want from the meeting, "most important: the writing time problem"
+            # is a wish (to talk about a problem); a bare "I'm stuck on X" stays a blocker.
             return "wants"
         if BLOCKER_CUE.search(sentence):
             return "blockers"

@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from assistant.coach.flow import Step
-from assistant.coach.templates import RESTARTED, SAVED, phrase
+from assistant.clock import long_date
+from assistant.coach.flow import Step, advance
+from assistant.coach.templates import ACK, RESTARTED, SAVED, phrase
 from assistant.coach.types import GoalDraft, GoalUpdate
 
 MISSED = "Sorry, I missed it \u2014 could you say it once more?"
@@ -62,3 +63,24 @@ def recall(slot: str, draft: GoalDraft, said: list[str], today: date, read: Read
 def missed_reply(slot: str, draft: GoalDraft) -> str:
     """The apology and the question again, for a part pointed back at but not found."""
     return f"{MISSED} {phrase(Step(kind='ask', slot=slot), draft)}"
+
+
+def found_reply(slot: str, draft: GoalDraft, update: GoalUpdate, today: date) -> tuple[str, str | None]:
+    """The reply, and the slot it asks, after a part pointed back at was found: it quotes what was
+    found, so the mentee sees it was heard and need not say it again to the next question."""
+    new, step = advance(draft, update, today)
+    value = _shown(slot, new)
+    lead = f"You did, thanks: I found it (\u201c{value}\u201d). " if value else ""
+    return lead + phrase(step.model_copy(update={"filled": []}), new), step.slot
+
+
+def repeated_reply(other: str, draft: GoalDraft, today: date) -> tuple[str, str | None]:
+    """The reply when an answer only said again a part already noted (see `parts.restates_other`)."""
+    new, step = advance(draft, GoalUpdate(), today)
+    return f"I have that already as {ACK[other]}. {phrase(step, new)}", step.slot
+
+
+def _shown(slot: str, draft: GoalDraft) -> str:
+    if slot == "deadline":
+        return long_date(draft.deadline) if draft.deadline else draft.deadline_text
+    return draft.target or draft.measure if slot == "measure" else getattr(draft, slot, "")

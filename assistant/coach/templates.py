@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from assistant.clock import long_date
-from assistant.coach.flow import Step, specific, statement
+from assistant.coach.flow import Step, is_blank, specific, statement
 from assistant.coach.types import GoalDraft
 from assistant.models import Citation
 
@@ -39,6 +39,14 @@ REQUIRED = {
     "deadline": "One last thing: I need an end date to save the goal, even a rough one you can change later, "
                 "e.g. \"in 3 months\" or \"by June 30, 2027\". You can also say \"later\" and come back.",
 }
+ASK_CHANGE = ("No problem. What would you like to change? For example \"change the deadline to May 2027\", "
+              "\"change the target to 5 talks\" or \"change the goal to: …\" followed by the new wording.")
+# An instruction about the goal's wording that the rules could not carry out ("reword it a bit").
+REWORD = ("I can't make that change myself. To reword the goal, say \"change the goal to: …\" followed by "
+          "the whole new sentence.")
+ANYTHING_ELSE = "Anything else you'd like to change before saving?"
+# After an answer with no draft begun (say, right after a goal was saved): no "what exactly?" of our own.
+INVITE = "If you'd like to set a goal, just tell me about it."
 # Replies that begin a new draft in the same conversation: what was said before them is another goal's.
 SAVED, RESTARTED = "Saved ✅", "Fresh start."
 KEPT = {"what": "Okay, we'll keep your wording. ", "deadline": "Okay, we'll come back to the date at the end. "}
@@ -55,15 +63,14 @@ def phrase(step: Step, draft: GoalDraft, tip: Citation | None = None) -> str:
         "restarted": lambda: f"{RESTARTED} " + ASK["what"],
         "saved": lambda: f"{SAVED} \"{statement(draft)}\" is now one of your goals. Your mentor can see it "
                          "in their view. Want to draft another? Just tell me what it's about.",
-        "ask_change": lambda: "No problem. What would you like to change? For example \"change the deadline "
-                              "to May 2027\" or \"change the target to 5 talks\".",
+        "ask_change": lambda: f"{REWORD} {_ask(step, draft)}" if step.slot else ASK_CHANGE,
         "propose": lambda: _propose(draft),
         "ask": lambda: _ask(step, draft),
-        "answer": lambda: _ask(step, draft) if step.slot else "Anything else you'd like to change before saving?",
+        "answer": lambda: _ask(step, draft) if step.slot else INVITE if is_blank(draft) else ANYTHING_ELSE,
     }[step.kind]()
     # A declined slot asked again at once (a goal needs it) is explained by REQUIRED instead.
     kept = [slot for slot in step.settled if slot != step.slot][:1]
-    prefix = _ack(step) + "".join(KEPT.get(slot, "Okay, let's leave that out. ") for slot in kept)
+    prefix = _ack(step, draft) + "".join(KEPT.get(slot, "Okay, let's leave that out. ") for slot in kept)
     prefix += PROBLEMS.get(step.problem, "")
     text = prefix + body
     if tip and step.kind in ("ask", "answer"):
@@ -97,21 +104,27 @@ def _ask(step: Step, draft: GoalDraft) -> str:
         return REQUIRED[slot]
     if step.retry and slot == "deadline" and draft.deadline_text and draft.deadline is None:
         return f"When you say \"{draft.deadline_text}\", which date do you mean? " + DATE_EXAMPLES
-    if step.retry:
+    if step.retry and (slot != "what" or draft.what):  # nothing said yet ("👍"): no wording to keep
         return RETRY[slot]
     if slot == "what" and draft.what:
         return VAGUE_WHAT.format(what=draft.what.rstrip("."))
     return ASK[slot]
 
 
-def _ack(step: Step) -> str:
+def _ack(step: Step, draft: GoalDraft) -> str:
     # While the goal itself is asked for, a wish that isn't specific yet is nothing to confirm.
-    skip = {"deadline_text", "what"} if step.slot == "what" else {"deadline_text"}
+    skip = {"deadline_text", "what", "deadline"} if step.slot == "what" else {"deadline_text", "deadline"}
     names = list(dict.fromkeys(ACK[f] for f in step.filled if f in ACK and f not in skip))
-    if step.kind not in ("ask", "propose") or not names:
+    said = [f"I've noted {_joined(names)}"] if names else []
+    if "deadline" in step.filled and draft.deadline:  # the date as read, so a misread one shows at once
+        said.append(f"the deadline is {long_date(draft.deadline)}")
+    if step.kind not in ("ask", "propose") or not said:
         return ""
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"Got it: I've noted {joined}. "
+    return f"Got it: {', and '.join(said)}. "
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 OPEN = "(not given)"  # a part the mentee declined: shown, so the proposal never pretends it is there
