@@ -111,3 +111,12 @@ def test_guidelines_out_of_reach_are_not_passed_off_as_not_covered(tmp_path):
     assert "can't reach the program guidelines right now" in reply.text and "don't cover" not in reply.text
     goal = service.chat(service.user("alex"), "I want to give 3 talks at all-hands by March 2027")
     assert goal.draft.what and goal.draft.deadline == date(2027, 3, 31)
+
+
+def test_how_often_to_meet_quotes_the_rule_before_its_caveats(svc):
+    """The best-scoring passage of "How often to meet" is its caveats list ("Never more than four
+    weeks apart"); the answer quotes the section's opening rule, every two weeks, and cites it."""
+    reply = svc.chat(svc.user("alex"), "How often should we meet?")
+    assert "every two weeks" in reply.text
+    [cite] = reply.citations
+    assert cite.section == "How often to meet" and "every two weeks" in cite.text

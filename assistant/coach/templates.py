@@ -83,11 +83,11 @@ def answer_question(question: str, passages: list[Citation]) -> str:
     if not passages:
         return ("The program guidelines don't cover that, so I won't guess. Your mentor or the program "
                 "coordinator can help with it.")
-    best = _section_start(passages)
+    best = section_start(passages)
     return f"From *{best.label()}*: {_snippet(_body(best), 420)}"
 
 
-def _section_start(passages: list[Citation]) -> Citation:
+def section_start(passages: list[Citation]) -> Citation:
     """The best passage, or its section's opening passage when that was found too: a long
     section's rule is stated first ("meet every two weeks"), its caveats come after."""
     best = passages[0]

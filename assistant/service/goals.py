@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from assistant.coach.flow import Step, advance, to_goal
 from assistant.coach.offline import OfflineBackend, asks_coach
-from assistant.coach.templates import answer_question, phrase
+from assistant.coach.templates import answer_question, phrase, section_start
 from assistant.coach.types import GoalDraft, GoalUpdate, TurnRequest, TurnResult
 from assistant.models import Citation, Conversation, Goal, Message, User
 from assistant.service.access import AccessDenied, NotFound, require_mentee_access, require_role
@@ -122,7 +122,10 @@ class GoalService:
         if step.kind == "answer" and passages is None:  # not "not covered": we couldn't look
             return GUIDELINES_UNAVAILABLE + "\n\n" + phrase(step, draft), []
         if step.kind == "answer":
-            cites = [p for p in passages if p.score >= self.deps.settings.kb_min_score][:1]
+            relevant = [p for p in passages if p.score >= self.deps.settings.kb_min_score]
+            # The passage quoted is the one cited: the section's opening one when it was found too
+            # ("meet every two weeks" before "never more than four weeks apart").
+            cites = [section_start(relevant)] if relevant else []
             answer = result.reply if (result.reply and cites) else answer_question(step.question, cites)
             return answer + "\n\n" + phrase(step, draft), cites
         if result.reply and step.kind == "ask" and result.asks == step.slot:
