@@ -5,8 +5,34 @@ from assistant.ui import session
 from assistant.ui.common import ROLE_ICON, current_user, escape_md, service
 
 st.set_page_config(page_title="Waypoint", page_icon="🧭", layout="wide")
+CHAT_BOXES = ("goal-chat", "prep-chat")  # the chat inputs' keys (assistant/ui/chat.py, prep.py)
 
-user = current_user()
+
+def stop_if_database_gone(exc: Exception) -> None:
+    """Re-raise `exc`, unless it says the database went away since the app started (service()
+    reports what keeps Waypoint from starting): then one plain line for the visitor, and the
+    details (which server, why) for the operator on stderr."""
+    import sys
+
+    from assistant.deps import setup_problem
+    from assistant.store.db import is_unavailable
+    if not is_unavailable(exc):
+        raise exc
+    print(f"Waypoint: {setup_problem(exc) or exc}", file=sys.stderr, flush=True)
+    st.error("Waypoint can't reach its database right now. Reload this page in a moment; "
+             "if it persists, tell whoever runs Waypoint.", icon="🚫")
+    for key in CHAT_BOXES:  # a message sent just now: shown to copy, and put back in its box
+        text = st.session_state.get(key)
+        if isinstance(text, str) and text.strip():
+            st.session_state[f"{key}-refill"] = text
+            st.text_area("Your message was not sent. Here it is, to send again:", text, key=f"{key}-unsent-copy")
+    st.stop()
+
+
+try:
+    user = current_user()
+except Exception as exc:  # noqa: BLE001 - only a database gone away is handled
+    stop_if_database_gone(exc)
 account = st.Page("assistant/ui/account.py", title="Account", icon="🔑")
 if user is None:
     # The role pages are known (hidden) too, so an old link or a bookmark asks to sign in rather
@@ -42,4 +68,7 @@ with st.sidebar:
             st.rerun()
     session.sync_cookie(user is not None)
 
-st.navigation(pages, position="sidebar" if user else "hidden").run()
+try:
+    st.navigation(pages, position="sidebar" if user else "hidden").run()
+except Exception as exc:  # noqa: BLE001 - only a database gone away is handled
+    stop_if_database_gone(exc)

@@ -12,24 +12,29 @@ from typer.core import TyperGroup
 
 
 class _Commands(TyperGroup):
-    """Every command's refusals and bad input end in one `Error: ...` line and exit 1, never a
+    """Every command's refusals, bad input and setup problems (settings, an unreachable database or
+    Chroma server, an unwritable data folder) end in one `Error: ...` line and exit 1, never a
     traceback; anything else is a bug and keeps its traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (ValueError, LookupError, PermissionError, OSError) as exc:  # pydantic's errors are ValueErrors
-            typer.secho(f"Error: {_message(exc)}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(1) from None
+            message = _message(exc)
+        except Exception as exc:  # KBError, a database gone away: known ones only
+            from assistant.deps import setup_problem
+            message = setup_problem(exc)
+            if message is None:
+                raise
+        typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
 
 
 def _message(exc: Exception) -> str:
     from pydantic import ValidationError
-    if isinstance(exc, ValidationError):  # e.g. WAYPOINT_TIMEZONE=Mars/Olympus: name the setting
-        first = exc.errors()[0]
-        where = "_".join(str(p) for p in first["loc"])
-        name = f"WAYPOINT_{where.upper()}" if exc.title == "Settings" else where
-        return f"{name}: {first['msg']}" if where else first["msg"]
+    if isinstance(exc, ValidationError):
+        from assistant.deps import setup_problem
+        return setup_problem(exc) or str(exc)
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.strerror or exc}: {exc.filename}"
     if isinstance(exc, UnicodeDecodeError):
@@ -63,11 +68,37 @@ def _today(value: Optional[str]) -> date:
         raise typer.BadParameter(f"--today must be YYYY-MM-DD, not {value!r}") from None
 
 
-def _service(today: Optional[date] = None):
+def _service(today: Optional[date] = None, *, create: bool = False):
+    """The service on the configured data; unless `create` (init), refuse data that isn't there."""
     from assistant.config import Settings
     from assistant.deps import build_deps
     from assistant.service import Service
-    return Service(build_deps(Settings(), today=(lambda: today) if today else None))
+    settings = Settings()
+    if not create:
+        require_data(settings)
+    return Service(build_deps(settings, today=(lambda: today) if today else None))
+
+
+def require_data(settings, kb_only: bool = False) -> None:
+    """Stop unless `waypoint init` prepared the configured data. A database URL decides by its
+    contents; a data folder given relative to the current directory (the default ./.waypoint)
+    must hold a database (for `kb` commands: an index), or running elsewhere would start a new,
+    empty one. An absolute folder is taken as chosen on purpose."""
+    from assistant.store import has_data
+    if settings.database_url and not kb_only:
+        if not has_data(settings.database_url):
+            from sqlalchemy.engine import make_url
+            url = make_url(settings.database_url)
+            where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}" if url.host else url.database
+            _fail(f"No Waypoint data in the database {where} (WAYPOINT_DATABASE_URL): run `waypoint init` "
+                  "with this WAYPOINT_DATABASE_URL first, or point it at your database.")
+        return
+    if settings.home.is_absolute():
+        return
+    if (settings.chroma_path.is_dir() or settings.chroma_url) if kb_only else has_data(settings.db_url):
+        return
+    _fail(f"No Waypoint data in {settings.home.resolve()}: run `waypoint init` there first, "
+          "or set WAYPOINT_HOME (or --home) to your data folder.")
 
 
 def _fail(message: str) -> None:
@@ -192,6 +223,9 @@ def users_add(name: str, role: str = typer.Option(..., "--role", help="mentee, m
     except (ValueError, LookupError) as exc:
         _fail(str(exc))
     typer.echo(f"Added {user.role} {user.name}" + (f", paired with {mentor}" if mentor else ""))
+    if not password_stdin:
+        typer.echo(f"{user.name} can't sign in yet: set a password with "
+                   f"`waypoint users passwd {user.name}` (read from stdin).")
 
 
 @users_app.command("list")
@@ -212,18 +246,24 @@ def init():
 
     `make run` calls this before starting the app, so a one-time admin password shows in the
     terminal at once and the first page doesn't wait for the guidelines to be indexed."""
-    from assistant.auth import PasswordPolicyError
-    service = _service()
+    from assistant.auth import PasswordPolicyError, check_password
+    from assistant.service.accounts import ADMIN
+    service = _service(create=True)
+    settings = service.deps.settings
     try:
-        generated = service.ensure_admin(service.deps.settings.admin_password)
+        if settings.admin_password:  # refused before the slow part, not after it
+            check_password(settings.admin_password, ADMIN)
     except PasswordPolicyError as exc:
         _fail(f"WAYPOINT_ADMIN_PASSWORD was not accepted: {exc}")
+    # The guidelines first (first use ingests knowledge/ if the index is empty): if the Chroma
+    # server can't be reached, no admin exists yet and the next `init` still shows its password.
+    docs = service.deps.kb.list_documents()
+    generated = service.ensure_admin(settings.admin_password)
     if generated:
         typer.echo("=" * 72 + "\nFirst start: sign in as 'admin' with the one-time password\n\n"
                    f"    {generated}\n\nYou will be asked to choose your own password. It is shown only once.\n"
-                   + "=" * 72)
-    docs = service.deps.kb.list_documents()  # first use ingests knowledge/ if the index is empty
-    typer.echo(f"Data folder ready: {service.deps.settings.home} ({len(docs)} guideline documents)")
+                   "Lost it? Set a new one with `waypoint users passwd admin`.\n" + "=" * 72)
+    typer.echo(f"Data folder ready: {settings.home.resolve()} ({len(docs)} guideline documents)")
 
 
 def _mount_optional() -> None:

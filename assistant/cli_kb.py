@@ -27,8 +27,11 @@ errors = Console(stderr=True)
 @contextmanager
 def _knowledge_base() -> Iterator[KnowledgeBase]:
     """The knowledge base of the configured home; its errors end the command with exit 1."""
+    from assistant.cli import require_data  # loaded by now when run as `waypoint kb`
+    settings = Settings()
+    require_data(settings, kb_only=True)  # not a new empty index in whatever folder this runs from
     try:
-        yield KnowledgeBase(Settings())
+        yield KnowledgeBase(settings)
     except KBError as exc:
         errors.print(f"[red]Error:[/red] {exc}", markup=True, highlight=False)
         raise typer.Exit(1) from exc

@@ -6,6 +6,7 @@ when the app or CLI asks for it.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -22,6 +23,8 @@ class Settings(BaseSettings):
     home: Path = Field(Path(".waypoint"), description="Data folder: SQLite file, Chroma index, logs.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default sqlite in home.")
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; default embedded.")
+    chroma_collection: str = Field("waypoint_guidelines", description="Chroma collection of the guidelines: "
+                                   "one per install sharing a Chroma server (e.g. staging, production).")
     knowledge_dir: Path | None = Field(None, description="Default guidelines ingested on first start.")
     embedding: Literal["minilm", "openai"] = Field("minilm", description="Embedding model for the guidelines.")
     llm: Literal["offline", "openai"] | None = Field(None, description="Backend; default offline unless a key or base URL is set.")
@@ -44,6 +47,15 @@ class Settings(BaseSettings):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         return zone(value).key  # a clear error at start-up, not at the first meeting shown
+
+    @field_validator("chroma_collection")
+    @classmethod
+    def _collection_name(cls, value: str) -> str:
+        # Chroma's rule (3-512 characters), less room for the "_rebuild" suffix a reindex uses.
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{1,494}[A-Za-z0-9]", value) or ".." in value:
+            raise ValueError("use 3-496 letters, digits, '.', '_' or '-', starting and ending with a "
+                             "letter or digit, e.g. waypoint_staging")
+        return value
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":

@@ -156,3 +156,15 @@ def test_bad_input_ends_in_one_error_line_not_a_traceback(home, tmp_path, monkey
     monkeypatch.setenv("WAYPOINT_TIMEZONE", "Mars/Olympus")
     r = invoke("goals", "list", "--user", "alex")
     assert r.exit_code == 1 and r.output.startswith("Error: WAYPOINT_TIMEZONE") and "Traceback" not in r.output
+
+
+def test_a_person_added_without_a_password_is_told_how_to_get_one(home):
+    assert invoke("users", "add", "maria", "--role", "mentor").exit_code == 0
+    r = invoke("users", "add", "alex", "--role", "mentee", "--mentor", "maria")
+    assert r.exit_code == 0
+    assert r.output.splitlines() == ["Added mentee alex, paired with maria",
+                                     "alex can't sign in yet: set a password with `waypoint users passwd alex` "
+                                     "(read from stdin)."]
+    r = runner.invoke(app, ["users", "add", "sam", "--role", "mentee", "--password-stdin"],
+                      input="a long enough passphrase\n")
+    assert r.exit_code == 0 and r.output.splitlines() == ["Added mentee sam"]

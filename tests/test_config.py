@@ -1,6 +1,9 @@
 """Settings: one place for configuration, defaults that work offline."""
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from assistant.config import Settings
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -29,3 +32,13 @@ def test_pdf_font_configured_else_dejavu_else_core_font(tmp_path, monkeypatch):
     assert Settings(pdf_font=font).pdf_font_path == str(font)
     expected = str(DEJAVU) if DEJAVU.is_file() else None
     assert Settings(pdf_font=tmp_path / "missing.ttf").pdf_font_path == expected
+
+
+def test_chroma_collection_is_a_setting_with_chromas_naming_rule(monkeypatch):
+    monkeypatch.delenv("WAYPOINT_CHROMA_COLLECTION", raising=False)
+    assert Settings().chroma_collection == "waypoint_guidelines"
+    monkeypatch.setenv("WAYPOINT_CHROMA_COLLECTION", "waypoint_staging")
+    assert Settings().chroma_collection == "waypoint_staging"
+    for bad in ("ab", "staging guidelines", "-staging", "a..b", "x" * 500):
+        with pytest.raises(ValidationError, match="letters, digits"):
+            Settings(chroma_collection=bad)

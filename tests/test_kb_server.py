@@ -68,3 +68,20 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     kb = KnowledgeBase(Settings(home=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}"))
     with pytest.raises(KBError, match="can't reach the Chroma server"):
         kb.list_documents()
+
+
+def test_two_installs_on_one_server_keep_their_own_guidelines(chroma_url, tmp_path):
+    """WAYPOINT_CHROMA_COLLECTION: staging and production share the server, not the documents."""
+    embedder = MiniLMEmbeddingFunction()
+    staging = KnowledgeBase(Settings(home=tmp_path / "staging", chroma_url=chroma_url,
+                                     chroma_collection="waypoint_staging"), embedder=embedder)
+    production = KnowledgeBase(Settings(home=tmp_path / "production", chroma_url=chroma_url,
+                                        chroma_collection="waypoint_production"), embedder=embedder)
+    trial = staging.add_bytes("trial.md", b"# Trial rules\n\n## Cadence\n\nStaging pairs meet daily.\n")
+    real = production.add_bytes("rules.md", b"# Program rules\n\n## Cadence\n\nPairs meet every two weeks.\n")
+    assert [d.doc_id for d in staging.list_documents()] == [trial.doc_id]
+    assert [d.doc_id for d in production.list_documents()] == [real.doc_id]
+    assert staging.reindex() == trial.chunks  # a reindex swaps its own collection only
+    assert [d.source for d in production.list_documents()] == ["rules.md"]
+    assert staging.remove(trial.doc_id) and staging.list_documents() == []
+    assert "every two weeks" in production.search("How often do pairs meet?")[0].text

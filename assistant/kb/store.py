@@ -1,4 +1,5 @@
-"""The Chroma edge: one collection of passages, embedded locally or on a Chroma server.
+"""The Chroma edge: one collection of passages (WAYPOINT_CHROMA_COLLECTION, so installs can
+share a Chroma server), embedded locally or on a Chroma server.
 
 Everything the knowledge base knows lives in the collection itself: each passage's metadata
 carries its document's id, name, title, hash and date, and the collection's metadata names
@@ -18,8 +19,7 @@ import numpy as np
 from assistant.config import Settings
 from assistant.kb.types import EmbeddingMismatchError, KBError
 
-COLLECTION = "waypoint_guidelines"
-REBUILD = COLLECTION + "_rebuild"  # filled by reindex, then renamed over the old one
+REBUILD_SUFFIX = "_rebuild"  # a reindex fills NAME_rebuild, then renames it over NAME
 
 
 @dataclass(slots=True)
@@ -52,10 +52,12 @@ def open_client(settings: Settings):
 
 
 class ChunkStore:
-    """The passages collection, opened on first use."""
+    """The passages collection (WAYPOINT_CHROMA_COLLECTION), opened on first use."""
 
     def __init__(self, settings: Settings, embedder) -> None:
         self._settings = settings
+        self.name = settings.chroma_collection
+        self._rebuild = self.name + REBUILD_SUFFIX
         self._embedder = embedder
         self._client = None
         self._collection = None
@@ -88,19 +90,19 @@ class ChunkStore:
                 f"'{self._embedder.model_id}' is configured. Run `waypoint kb reindex` to rebuild "
                 "the index with the configured model (or switch WAYPOINT_EMBEDDING back).")
         # An empty index simply adopts the configured model.
-        self.client.delete_collection(COLLECTION)
-        self._collection = self._create(COLLECTION)
+        self.client.delete_collection(self.name)
+        self._collection = self._create(self.name)
 
     def _open(self, create: bool):
         names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
-        if COLLECTION not in names and REBUILD in names:
+        if self.name not in names and self._rebuild in names:
             self._finish_rebuild()  # a reindex stopped between its last two steps
-            names.add(COLLECTION)
-        if COLLECTION in names:
-            return self.client.get_collection(COLLECTION, embedding_function=None)
+            names.add(self.name)
+        if self.name in names:
+            return self.client.get_collection(self.name, embedding_function=None)
         if not create:
             return None
-        return self._create(COLLECTION)
+        return self._create(self.name)
 
     def _create(self, name: str, flags: dict | None = None):
         metadata = {**(flags or {}), "embedding_model": self._embedder.model_id, "revision": uuid.uuid4().hex}
@@ -126,7 +128,7 @@ class ChunkStore:
         """Changes on every write, by any process: tells cached search indexes they are stale."""
         if self.collection() is None:
             return ""
-        fresh = self.client.get_collection(COLLECTION, embedding_function=None)
+        fresh = self.client.get_collection(self.name, embedding_function=None)
         if fresh.id != self._collection.id:  # another process reindexed: follow the new collection
             with self._lock:
                 self._collection = fresh
@@ -216,24 +218,24 @@ class ChunkStore:
         """
         with self._lock:
             names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
-            if REBUILD in names:
-                self.client.delete_collection(REBUILD)
+            if self._rebuild in names:
+                self.client.delete_collection(self._rebuild)
             current = self.collection(check_model=False)
             flags = {k: v for k, v in ((current.metadata or {}) if current else {}).items()
                      if k not in ("embedding_model", "revision")}
-            fresh = self._create(REBUILD, flags)
+            fresh = self._create(self._rebuild, flags)
             try:
                 self._add(fresh, records)
             except Exception as exc:
-                self.client.delete_collection(REBUILD)
+                self.client.delete_collection(self._rebuild)
                 raise KBError(f"reindex failed ({exc}); the old index is unchanged") from exc
-            if COLLECTION in names:
-                self.client.delete_collection(COLLECTION)
+            if self.name in names:
+                self.client.delete_collection(self.name)
             self._finish_rebuild()
             self._collection = None
 
     def _finish_rebuild(self) -> None:
-        self.client.get_collection(REBUILD, embedding_function=None).modify(name=COLLECTION)
+        self.client.get_collection(self._rebuild, embedding_function=None).modify(name=self.name)
 
 
 def _update_metadata(collection, **changes) -> None:

@@ -19,7 +19,8 @@ from datetime import datetime
 from assistant.config import Settings
 from assistant.models import utcnow
 from assistant.store.conversations import ConversationChanged, ConversationRepo
-from assistant.store.db import StoreError, make_engine, migrate
+from assistant.store.db import (DatabaseUnavailable, StoreError, describe_unavailable, has_data,
+                                is_unavailable, make_engine, migrate)
 from assistant.store.goals import GoalRepo
 from assistant.store.meetings import MeetingRepo
 from assistant.store.migrations import MIGRATIONS
@@ -28,16 +29,24 @@ from assistant.store.sessions import SessionRepo
 from assistant.store.usage import UsageRepo
 from assistant.store.users import UserRepo
 
-__all__ = ["ConversationChanged", "Store", "StoreError"]
+__all__ = ["ConversationChanged", "DatabaseUnavailable", "Store", "StoreError", "has_data"]
 
 
 class Store(UserRepo, SessionRepo, PairingRepo, GoalRepo, ConversationRepo, MeetingRepo, UsageRepo):
     def __init__(self, url: str, *, clock: Callable[[], datetime] = utcnow) -> None:
-        """Connect to `url` and bring its schema up to date. `clock` stamps updates."""
+        """Connect to `url` and bring its schema up to date. `clock` stamps updates.
+
+        A database that can't be used as configured (unsupported URL, server down, login
+        refused, file not writable) raises DatabaseUnavailable with a one-line reason."""
         self.engine = make_engine(url)
         self._now = clock
         try:
             self.schema_version = migrate(self.engine, MIGRATIONS)
+        except Exception as exc:
+            self.engine.dispose()
+            if is_unavailable(exc):
+                raise DatabaseUnavailable(describe_unavailable(self.engine.url, exc)) from exc
+            raise
         except BaseException:
             self.engine.dispose()
             raise

@@ -69,7 +69,21 @@ def _service_for(home: str, db_url: str) -> Service:
 
 
 def service() -> Service:
-    return _service_for(os.environ.get("WAYPOINT_HOME", ".waypoint"), os.environ.get("WAYPOINT_DATABASE_URL", ""))
+    """The service; if Waypoint is misconfigured or its database is unavailable, the page says
+    so in one line (no stack trace, no password) and stops. Nothing failed is cached: the next
+    run tries again, so fixing the setting or starting the server is enough."""
+    try:
+        return _service_for(os.environ.get("WAYPOINT_HOME", ".waypoint"), os.environ.get("WAYPOINT_DATABASE_URL", ""))
+    except Exception as exc:
+        import sys
+        from assistant.deps import setup_problem
+        problem = setup_problem(exc)
+        if problem is None:
+            raise
+        print(f"Waypoint can't start: {problem}", file=sys.stderr, flush=True)  # for the operator's log
+        st.error(f"Waypoint can't start: {escape_md(problem)}  \nAsk whoever runs Waypoint to fix its "
+                 "configuration, then reload this page.", icon="🚫")
+        st.stop()
 
 
 def current_user() -> User | None:
