@@ -169,3 +169,15 @@ def test_a_question_right_after_a_save_gets_no_what_exactly(svc):  # noqa: F811
     assert reply.text.endswith("If you'd like to set a goal, just tell me about it.")
     reply = svc.chat(alex, "Read 6 books on people management by June 2027")  # the next goal starts as usual
     assert reply.draft.what == "Read 6 books on people management by June 2027"
+
+
+@pytest.mark.parametrize("what, expected", [
+    ("Quiero publicar 6 artículos en el blog de la empresa antes de junio", "Quiero publicar 6 artículos en el blog"),
+    ("read 6 books on people management and write a one-page summary of each for my team",
+     "Read 6 books on people management"),
+    ("give 3 talks at our team's monthly tech meetup", "Give 3 talks at our team's monthly tech meetup"),
+])
+def test_a_long_goal_gets_a_short_title_without_an_ellipsis(what, expected):
+    """A title cut with "…" showed the ellipsis in the edit box, exports and agendas."""
+    from assistant.coach.flow import title
+    assert title(GoalDraft(what=what)) == expected

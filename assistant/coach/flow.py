@@ -231,9 +231,23 @@ def statement(draft: GoalDraft) -> str:
     return text[:1].upper() + text[1:] + "." + rest
 
 
+# Words a short title must not end on ("… on the blog of"): English, and the commonest of the
+# other languages mentees write in.
+_DANGLING_WORDS = set("""a an the of to at in on for with by from and or but our my your their his her its
+de del la le les el los las en et y du des da di il""".split())
+
+
 def title(draft: GoalDraft) -> str:
-    words = _action(draft).split()
-    short = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    """The goal's short title: its action in at most ten words; a longer one is cut at eight
+    words, before any dangling little word, without an ellipsis (a title, not a quote)."""
+    words = _action(draft).rstrip(".").split()
+    if len(words) > 10:
+        words = words[:8]
+        joins = [i for i, w in enumerate(words) if i >= 3 and w.lower() in ("and", "y", "et")]
+        words = words[:joins[0]] if joins else words  # the first of two actions, whole
+        while len(words) > 3 and words[-1].lower().strip(",;:") in _DANGLING_WORDS:
+            words.pop()
+    short = " ".join(words).rstrip(",;:")
     return short[:1].upper() + short[1:]
 
 
