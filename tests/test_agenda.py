@@ -149,6 +149,17 @@ def test_suggested_questions_are_tied_to_blockers_and_goals():
     assert fresh[0].startswith("What have you already tried on")
 
 
+def test_a_passed_deadline_is_asked_about_as_passed_whatever_the_progress():
+    """After the deadline, "what would you change to make it?" makes no sense: close, re-date or drop."""
+    from datetime import timedelta
+    agenda = build_agenda(prep(), goals(), meeting(), [])
+    later = max(g.deadline for g in goals()) + timedelta(days=1)
+    questions = suggest_questions(goals(), agenda, [], today=later)
+    passed = [q for q in questions if "passed on" in q]
+    assert passed and all("close it, give it a new date, or drop it?" in q for q in passed)
+    assert not any("to make it?" in q for q in questions)
+
+
 def test_suggested_questions_fall_back_to_general_ones():
     questions = suggest_questions([], build_agenda(prep(), goals(), meeting(), []))
     assert len(questions) == 3 and len(set(questions)) == 3

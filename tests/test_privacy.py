@@ -335,7 +335,7 @@ def test_coordinator_sees_aggregates_only(world):
             call()
 
 
-def test_a_pair_is_quiet_without_a_meeting_30_days_either_side():
+def test_a_pair_is_quiet_without_a_meeting_held_in_30_days():
     from assistant.models import Pairing
     from assistant.service.program import _pair_activity
 
@@ -349,10 +349,19 @@ def test_a_pair_is_quiet_without_a_meeting_30_days_either_side():
     assert pair_with().quiet and pair_with((-45, "done")).quiet and pair_with((10, "cancelled")).quiet
     assert not pair_with((-45, "done"), (-20, "done")).quiet
     upcoming = pair_with((-45, "done"), (12, "scheduled"))
-    assert not upcoming.quiet and upcoming.meetings == 1, "held so far; the booked one is next_meeting"
+    assert upcoming.quiet and upcoming.meetings == 1, "45 days without a meeting: a booking ahead doesn't hide it"
+    assert not pair_with((-20, "done"), (12, "scheduled")).quiet
+    unheld = pair_with((-45, "done"), (-10, "scheduled"))  # past, never recorded: not held
+    assert unheld.quiet and unheld.meetings == 1 and unheld.last_meeting == date(2026, 10, 9)
+    late_evening = pair_with((-3, "done"))  # 15:00 UTC is still that day in Paris; 23:30 UTC is the next
+    assert late_evening.last_meeting == date(2026, 11, 20)
     assert not pair_with(paired_days_ago=10).quiet, "a pair formed 10 days ago is still getting started"
     assert upcoming.last_meeting == date(2026, 10, 9) and upcoming.next_meeting == date(2026, 12, 5)
     assert _pair_activity([Pairing(mentor="maria", mentee="alex")], None, TODAY)[0].meetings is None
+    from zoneinfo import ZoneInfo
+    night = Meeting(mentee="alex", mentor="maria", starts_at=datetime(2026, 12, 7, 23, 30, tzinfo=timezone.utc))
+    paris = _pair_activity([Pairing(mentor="maria", mentee="alex")], [night], TODAY, ZoneInfo("Europe/Paris"))[0]
+    assert paris.next_meeting == date(2026, 12, 8), "00:30 in Paris is the 8th, not the UTC 7th"
 
 
 # -- entry points without an acting user -----------------------------------------------------

@@ -261,7 +261,7 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
                 raise ValueError(f"Meeting {meeting.id} has no agenda yet: the mentee prepares it first.")
             data = render(fmt, agenda=agenda, meeting=meeting, font_path=self.deps.settings.pdf_font_path,
                           tz=self.deps.settings.tz)
-            stem = f"{'meeting' if fmt == 'ics' else 'agenda'}-{_slug(meeting.mentee)}-{meeting.starts_at:%Y-%m-%d}"
+            stem = f"{'meeting' if fmt == 'ics' else 'agenda'}-{_slug(meeting.mentee)}-{self._day(meeting.starts_at):%Y-%m-%d}"
         elif what == "goals":
             owner = self.user(_need(mentee, "mentee"))
             data = render(fmt, goals=store.list_goals(owner=owner.name))

@@ -10,10 +10,12 @@ are None and the page says "not tracked".
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from assistant.clock import UTC, local_day
 from assistant.models import Pairing, Strict, User
 from assistant.service.access import require_role
 from assistant.smart import assess
@@ -24,12 +26,12 @@ QUIET_DAYS = 30
 class PairActivity(Strict):
     mentor: str = Field(description="Mentor's user name.")
     mentee: str = Field(description="Mentee's user name.")
-    meetings: int | None = Field(description="Meetings held so far (on or before today, not cancelled); "
-                                             "None if not tracked.")
-    last_meeting: date | None = Field(None, description="Most recent meeting on or before today.")
-    next_meeting: date | None = Field(None, description="Next meeting after today, if booked.")
-    quiet: bool | None = Field(None, description=f"No meeting within {QUIET_DAYS} days either side of today, "
-                                                 f"for a pair formed over {QUIET_DAYS} days ago.")
+    meetings: int | None = Field(description="Meetings held so far (their notes recorded); None if not tracked.")
+    last_meeting: date | None = Field(None, description="Most recent meeting held (local day).")
+    next_meeting: date | None = Field(None, description="Next meeting booked, from today on (local day).")
+    quiet: bool | None = Field(None, description=f"No meeting held in the last {QUIET_DAYS} days, for a pair "
+                                                 f"formed over {QUIET_DAYS} days ago (a booking ahead doesn't "
+                                                 "hide the silence).")
 
 
 class LlmUsageTotals(Strict):
@@ -68,7 +70,7 @@ class ProgramService:
                                                relevance=g.relevance).fully_smart)
         paired = {p.mentee for p in pairs}
         meetings = _meetings(store)
-        activity = _pair_activity(pairs, meetings, today)
+        activity = _pair_activity(pairs, meetings, today, self.deps.settings.tz)
         return ProgramStats(
             people={role: sum(1 for u in active if u.role == role) for role in ("mentee", "mentor", "coordinator")},
             inactive=len(users) - len(active), pairs=len(pairs),
@@ -86,7 +88,8 @@ def _meetings(store) -> list | None:
     return list(list_meetings()) if callable(list_meetings) else None
 
 
-def _pair_activity(pairs: list[Pairing], meetings: list | None, today: date) -> list[PairActivity]:
+def _pair_activity(pairs: list[Pairing], meetings: list | None, today: date,
+                   tz: ZoneInfo = UTC) -> list[PairActivity]:
     rows = []
     for pair in pairs:
         if meetings is None:
@@ -94,21 +97,19 @@ def _pair_activity(pairs: list[Pairing], meetings: list | None, today: date) -> 
             continue
         mine = [m for m in meetings if (m.mentor, m.mentee) == (pair.mentor, pair.mentee)
                 and getattr(m, "status", "scheduled") != "cancelled"]
-        days = [_day(m.starts_at) for m in mine]
-        last = max((d for d in days if d <= today), default=None)
-        upcoming = min((d for d in days if d > today), default=None)
-        # Quiet: nothing held in the last QUIET_DAYS days and nothing booked in the next ones; a
-        # pair formed more recently is still getting started.
+        # Held means its notes were recorded: a past meeting still "scheduled" may never have happened.
+        held = [local_day(m.starts_at, tz) for m in mine if getattr(m, "status", "done") == "done"]
+        held = [d for d in held if d <= today]
+        booked = [d for m in mine if getattr(m, "status", "scheduled") == "scheduled"
+                  and (d := local_day(m.starts_at, tz)) >= today]
+        # Quiet: nothing held in the last QUIET_DAYS days; a pair formed more recently is still
+        # getting started. A booking weeks ahead doesn't make 45 days of silence less quiet.
         window = timedelta(days=QUIET_DAYS)
-        quiet = _day(pair.created_at) < today - window and not any(today - window <= d <= today + window
-                                                                   for d in days)
-        rows.append(PairActivity(mentor=pair.mentor, mentee=pair.mentee, meetings=sum(d <= today for d in days),
-                                 last_meeting=last, next_meeting=upcoming, quiet=quiet))
+        quiet = local_day(pair.created_at, tz) < today - window and not any(d >= today - window for d in held)
+        rows.append(PairActivity(mentor=pair.mentor, mentee=pair.mentee, meetings=len(held),
+                                 last_meeting=max(held, default=None), next_meeting=min(booked, default=None),
+                                 quiet=quiet))
     return rows
-
-
-def _day(value: datetime | date) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _usage(store) -> LlmUsageTotals | None:
