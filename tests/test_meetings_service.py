@@ -238,3 +238,16 @@ def test_brief_lists_milestones_ticked_on_my_goals_since_the_last_meeting(svc): 
     svc.set_milestone_done(alex, goal.id, 1)
     [trend] = svc.brief(maria, mentee="alex").goals
     assert trend.milestones_done == ["Book a slot"], "only what was ticked since the last meeting"
+
+
+def test_since_the_last_meeting_is_measured_from_what_was_recorded_at_it(svc):
+    """Meeting 1 records 10%; alex then moves the goal to 30% on My goals and preps at 45%.
+    The brief's change since the last meeting is +35 (from 10), not +15 (from the prep's 30)."""
+    alex, maria = who(svc, "alex"), who(svc, "maria")
+    held_meeting_with_actions(svc)  # records 10% at meeting 1
+    second = svc.schedule_meeting(maria, "alex", at(7, 10, 12))
+    goal = svc.goals(alex)[0]
+    svc.edit_goal(alex, goal.id, progress=30)
+    prep(svc, "alex", "about 45%", "skip", "skip", "skip", "skip", "skip", "skip", "yes")
+    [trend] = svc.brief(maria, meeting_id=second.id).goals
+    assert (trend.before, trend.now, trend.delta) == (10, 45, 35)

@@ -108,10 +108,10 @@ class MeetingBriefService:
         for goal in goals:
             points = history[goal.id]
             report = reported.get(goal.id)
-            if report is not None:
-                before = report.progress_before  # what the mentee's goal stood at when they prepared
-            else:
-                before = _progress_at(points, previous, goal.progress)
+            # "Since the last meeting" is measured from what was recorded at it; the prep's own
+            # starting figure (later edits on My goals included) only before any meeting.
+            fallback = report.progress_before if report is not None else goal.progress
+            before = _progress_at(points, previous, fallback) if previous is not None else fallback
             first = goal.history[0].snapshot.get("progress", goal.progress) if goal.history else (
                 points[0].progress if points else goal.progress)
             chart = [TrendPoint(at=goal.created_at, progress=first)]
