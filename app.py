@@ -2,10 +2,9 @@
 import streamlit as st
 
 from assistant.ui import session
-from assistant.ui.common import ROLE_ICON, current_user, escape_md, service
+from assistant.ui.common import CHAT_BOXES, ROLE_ICON, current_user, escape_md, service
 
 st.set_page_config(page_title="Waypoint", page_icon="🧭", layout="wide")
-CHAT_BOXES = ("goal-chat", "prep-chat")  # the chat inputs' keys (assistant/ui/chat.py, prep.py)
 
 
 def stop_if_database_gone(exc: Exception) -> None:

@@ -32,11 +32,10 @@ class _Commands(TyperGroup):
 
 def _message(exc: Exception) -> str:
     from pydantic import ValidationError
-    if isinstance(exc, ValidationError):
+    if isinstance(exc, (ValidationError, OSError)):  # a setting named, a file's path shown
         from assistant.deps import setup_problem
-        return setup_problem(exc) or str(exc)
-    if isinstance(exc, OSError) and exc.filename:
-        return f"{exc.strerror or exc}: {exc.filename}"
+        if problem := setup_problem(exc):
+            return problem
     if isinstance(exc, UnicodeDecodeError):
         return "the file is not UTF-8 text; save it as UTF-8 and try again"
     return str(exc).strip("'\"") if isinstance(exc, KeyError) else str(exc)

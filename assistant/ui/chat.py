@@ -5,7 +5,7 @@ import streamlit as st
 
 from assistant.coach.flow import criteria_status
 from assistant.coach.types import GoalDraft
-from assistant.ui.common import chat_box, recent, require_user, send, show_message
+from assistant.ui.common import GOAL_CHAT, chat_box, recent, require_user, send, show_message
 
 svc, user = require_user("mentee")
 st.title("💬 Goal coach")
@@ -48,9 +48,9 @@ with side:
 
 # No max_chars: the browser would drop a longer paste without a word; the service refuses it
 # and says the limit, and send() puts the message back in the box to be shortened.
-if prompt := chat_box("Tell the coach about your goal…", "goal-chat"):
+if prompt := chat_box("Tell the coach about your goal…", GOAL_CHAT):
     with chat_col:
-        reply = send(prompt, lambda text: svc.chat(user, text), "goal-chat")
+        reply = send(prompt, lambda text: svc.chat(user, text), GOAL_CHAT)
         with st.chat_message("assistant"):
             st.write_stream(stream(reply.text))
         if reply.fallback_reason:  # kept for after the rerun, like the prep page's notices

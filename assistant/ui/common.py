@@ -149,6 +149,10 @@ def goal_downloads(svc: Service, user: User, mentee: str, caption: str) -> None:
                                key=f"goals-{mentee}-{fmt}", on_click="ignore")
 
 
+GOAL_CHAT, PREP_CHAT = "goal-chat", "prep-chat"  # the chat inputs' keys; app.py refills them after an outage
+CHAT_BOXES = (GOAL_CHAT, PREP_CHAT)
+
+
 def chat_box(placeholder: str, key: str) -> str | None:
     """The page's chat input. A message that couldn't be sent is back in it, its reason above."""
     if reason := st.session_state.pop(f"{key}-unsent", None):

@@ -5,7 +5,7 @@ import streamlit as st
 from assistant.coach.prep_models import PrepDraft
 from assistant.service import NotFound
 from assistant.ui.agenda_view import download_buttons, show_agenda, when
-from assistant.ui.common import chat_box, escape_md, flash, recent, require_user, send, show_message
+from assistant.ui.common import PREP_CHAT, chat_box, escape_md, flash, recent, require_user, send, show_message
 
 svc, user = require_user("mentee")
 st.title("🗓️ Prepare meeting")
@@ -79,9 +79,9 @@ with side:
         with st.expander("✏️ Edit the agenda", key=f"agenda-edit-open-{meeting.id}", on_change="rerun"):
             edit_form()
 
-if prompt := chat_box("Tell the coach how things went…", "prep-chat"):
+if prompt := chat_box("Tell the coach how things went…", PREP_CHAT):
     with chat_col:
-        reply = send(prompt, lambda text: svc.prep_chat(user, text), "prep-chat")
+        reply = send(prompt, lambda text: svc.prep_chat(user, text), PREP_CHAT)
         if reply.fallback_reason:
             st.session_state["prep_flash"] = "The language model gave no usable answer; the offline coach did."
         if reply.agenda:
