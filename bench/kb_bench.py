@@ -29,7 +29,9 @@ from assistant.config import Settings  # noqa: E402
 from assistant.kb import KnowledgeBase  # noqa: E402
 from assistant.kb.embeddings import MiniLMEmbeddingFunction  # noqa: E402
 from assistant.kb.evaluation import load_questions  # noqa: E402
+from assistant.kb.splitting import index_text  # noqa: E402
 from assistant.kb.store import Records  # noqa: E402
+from assistant.kb.types import Piece  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 FALLBACK_WORDS = ("mentor mentee goal meeting feedback program agenda progress skill career "
@@ -86,6 +88,15 @@ def fill(kb: KnowledgeBase, size: int, words: list[str]) -> None:
     documents = [paragraph(rng, words) for _ in range(size)]
     kb.store.replace(Records([], None, [], []),
                      Records([f"c{i}" for i in range(size)], vectors, documents, metadatas))
+    # Random token states of each passage's real token count, as ingestion would have left them
+    # (computing real ones would take minutes at 10k passages).
+    kb.embedder.encode(["load the tokenizer"])
+    counts = [len(e.ids) for e in kb.embedder._tokenizer.encode_batch(documents)]
+    states = np.random.default_rng(size + 1)
+    for doc in range(0, size, 25):
+        texts = [index_text(Piece(documents[i], metadatas[i]["section"])) for i in range(doc, min(doc + 25, size))]
+        kb.tokens.add(f"sha{doc // 25}", texts, [states.normal(size=(counts[i], 384)).astype(np.float32)
+                                                  for i in range(doc, doc + len(texts))])
 
 
 def questions(count: int) -> list[str]:

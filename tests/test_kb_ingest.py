@@ -248,6 +248,7 @@ def test_embedding_failure_writes_nothing(kb, tmp_path, monkeypatch):
     def broken(texts):
         raise TimeoutError("embedding server timed out")
     monkeypatch.setattr(kb.embedder, "encode", broken)
+    monkeypatch.setattr(kb.embedder, "encode_with_tokens", broken)
     result = kb.add_bytes("meetings.md", GUIDE_MD.encode())
     assert result.status == "error" and "embedding model failed" in result.error
     assert kb.list_documents() == []

@@ -19,7 +19,7 @@ CORPUS = SHARED / "corpus" / "mentoring-articles"
 DEV = SHARED / "eval" / "kb_questions_dev.jsonl"
 EXTRA = Path(__file__).parent / "data" / "kb_questions_extra.jsonl"
 # Written by helpers blind to the system; our closest estimate of the held-out set (bench/README_kb.md).
-BLIND = [Path(__file__).parent / "data" / name for name in ("kb_questions_blind.jsonl", "kb_questions_blind2.jsonl")]
+BLIND = [Path(__file__).parent / "data" / f"kb_questions_{name}.jsonl" for name in ("blind", "blind2", "blind3")]
 needs_corpus = pytest.mark.skipif(not (CORPUS.is_dir() and DEV.is_file()), reason="../shared corpus absent")
 
 
@@ -61,7 +61,8 @@ def test_blind_questions_keep_their_measured_rate(corpus_kb, path):
     questions = load_questions(path)
     assert len(questions) >= 40
     misses = [q["id"] for q in questions if not top3_has_answer(corpus_kb, q)]
-    # Measured 85% and 84%, short of the 95% aim: this guards against sliding back, nothing more.
+    # Measured 88%, 92% and 92% (blind3 written after the last change), short of the 95% aim:
+    # this guards against sliding back, nothing more.
     assert len(misses) <= len(questions) // 5, misses
 
 

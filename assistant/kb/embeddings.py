@@ -38,6 +38,9 @@ class Embedder(Protocol):
 
     def encode(self, texts: list[str]) -> np.ndarray: ...  # (n, dim) float32, L2-normalised
 
+# A model whose token states can be matched one by one (late.py) also has
+# encode_with_tokens(texts) -> (vectors, [each text's (tokens, dim) states]).
+
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -144,30 +147,41 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
             return self._executor
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, keep_tokens=False)[0]
+
+    def encode_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The vectors, and each text's token states before pooling (for late.py): the same
+        arithmetic, kept instead of thrown away."""
+        return self._encode(texts, keep_tokens=True)
+
+    def _encode(self, texts: list[str], keep_tokens: bool) -> tuple[np.ndarray, list[np.ndarray]]:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, 384), dtype=np.float32), []
         if self._session is None:
             self._load()
         encodings = self._tokenizer.encode_batch(texts)
         out = np.zeros((len(texts), 384), dtype=np.float32)
+        tokens: list[np.ndarray] = [np.zeros((0, 384), dtype=np.float32)] * len(texts)
         # Sorting by length puts texts of similar length together, so that each batch is
         # padded only to its own longest text.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         # The int8 graph quantizes its activations with one scale per call, so a text's vector
         # would depend on its batchmates (cosine down to 0.98 next to a long text): it gets one
         # text per call, which measured as fast as batches of 8-32 (no padding at all).
-        if self._quantized and len(texts) > 1:
-            # onnxruntime releases the GIL while it runs: one worker per core.
-            for i, row in zip(order, self._pool().map(lambda i: self._run([encodings[i].ids], self._bulk), order)):
-                out[i] = row[0]
-            return out
+        parallel = self._quantized and len(texts) > 1
         size = 1 if self._quantized else MINILM_BATCH
-        for start in range(0, len(order), size):
-            batch = order[start:start + size]
-            out[batch] = self._run([encodings[i].ids for i in batch])
-        return out
+        batches = [order[start:start + size] for start in range(0, len(order), size)]
+        run = (lambda batch: self._run([encodings[i].ids for i in batch], self._bulk if parallel else None))
+        # onnxruntime releases the GIL while it runs: one worker per core.
+        results = self._pool().map(run, batches) if parallel else map(run, batches)
+        for batch, (pooled, hidden) in zip(batches, results):
+            out[batch] = pooled
+            if keep_tokens:
+                for row, i in enumerate(batch):
+                    tokens[i] = hidden[row, :len(encodings[i].ids)]
+        return out, tokens
 
-    def _run(self, id_lists: list[list[int]], session: Any = None) -> np.ndarray:
+    def _run(self, id_lists: list[list[int]], session: Any = None) -> tuple[np.ndarray, np.ndarray]:
         width = max(len(ids) for ids in id_lists)
         ids = np.zeros((len(id_lists), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -178,7 +192,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
                                           "token_type_ids": np.zeros_like(ids)})[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        return _normalise(pooled)
+        return _normalise(pooled), hidden
 
 
 @register_embedding_function

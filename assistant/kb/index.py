@@ -18,10 +18,12 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.kb.embeddings import Embedder, build_embedder
+from assistant.kb.late import LATE_WEIGHT, maxsim, unit_rows
 from assistant.kb.loaders import SUPPORTED, parse
 from assistant.kb.retrieval import CANDIDATES, DENSE_WEIGHT, Snapshot, fuse
 from assistant.kb.splitting import index_text, split_document
 from assistant.kb.store import ChunkStore, Records
+from assistant.kb.token_cache import PassageTokens, TokenCache
 from assistant.kb.types import DocumentInfo, EmbeddingMismatchError, IngestError, IngestResult, KBError, Piece
 from assistant.models import Citation
 
@@ -41,7 +43,12 @@ class KnowledgeBase:
         self._write_lock = threading.Lock()  # one ingestion, removal or reindex at a time
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
-        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_vectors: OrderedDict[str, tuple[np.ndarray, np.ndarray | None]] = OrderedDict()
+        # Token matching (late.py) when the model gives token states (MiniLM does, OpenAI not).
+        self._late = callable(getattr(self.embedder, "encode_with_tokens", None))
+        self.tokens = PassageTokens(
+            lambda: TokenCache.under(settings.home, self.store.name, self.embedder.model_id),
+            lambda texts: self.embedder.encode_with_tokens(texts))
 
     # -- ingestion -------------------------------------------------------------------------
     def add_file(self, path: Path) -> IngestResult:
@@ -116,13 +123,20 @@ class KnowledgeBase:
         doc = parse(name, data)
         pieces = split_document(doc)
         # Everything is computed before the index is touched: a failure here changes nothing.
+        texts = [index_text(p) for p in pieces]
         try:
-            vectors = self.embedder.encode([index_text(p) for p in pieces])
+            if self._late:
+                vectors, states = self.embedder.encode_with_tokens(texts)
+            else:
+                vectors, states = self.embedder.encode(texts), []
         except Exception as exc:  # e.g. an embedding server that is down or refuses the key
             raise IngestError(f"the embedding model failed ({type(exc).__name__}: {exc})") from exc
         new = _records(sha[:16], name, doc.title, sha, pieces, vectors)
         old = self.store.get({"source": name}, embeddings=True)
         self.store.replace(old, new)
+        if states:
+            with self._lock:
+                self.tokens.add(sha, texts, states)
         self._invalidate()
         return IngestResult(source=name, doc_id=sha[:16], status="replaced" if old.ids else "added",
                             chunks=len(new))
@@ -168,22 +182,26 @@ class KnowledgeBase:
         """
         return self.ranked(query, k, DENSE_WEIGHT)
 
-    def ranked(self, query: str, k: int, dense_weight: float) -> list[Citation]:
-        """search() with the dense/keyword balance given: 1.0 is embeddings only, 0.0 keywords
-        only (bench/kb_quality.py compares them)."""
+    def ranked(self, query: str, k: int, dense_weight: float, late_weight: float = LATE_WEIGHT) -> list[Citation]:
+        """search() with the balance of signals given: dense_weight 1.0 is embeddings only, 0.0
+        keywords only; late_weight 0 leaves token matching out (bench/kb_quality.py compares them)."""
         query = " ".join(query.split())
         if not query or k < 1 or self.store.collection() is None:
             return []
         snapshot = self._current_snapshot()
         if not snapshot.ids:
             return []
-        vector = self._query_vector(query)
+        vector, states = self._query_vector(query)
         ids, similarities = self.store.query(vector, min(CANDIDATES, len(snapshot.ids)))
         if any(chunk_id not in snapshot.position for chunk_id in ids):
             snapshot = self._current_snapshot(force=True)  # another process added passages
         keep = [i for i, chunk_id in enumerate(ids) if chunk_id in snapshot.position]
         positions = [snapshot.position[ids[i]] for i in keep]
-        ranked = fuse(positions, similarities[keep], snapshot.lexical.scores(query), k, dense_weight)
+        tokens = snapshot.tokens
+        late = None if states is None or tokens is None else (
+            lambda candidates: maxsim(states, [tokens[pos] for pos in candidates]))
+        ranked = fuse(positions, similarities[keep], snapshot.lexical.scores(query), k, dense_weight,
+                      late, late_weight)
         return [_citation(snapshot, pos, score) for pos, score in ranked]
 
     def revision(self) -> str:
@@ -195,22 +213,27 @@ class KnowledgeBase:
         """search() without the passages scoring under kb_min_score: [] means not covered."""
         return [c for c in self.search(query, k) if c.score >= self.settings.kb_min_score]
 
-    def _query_vector(self, query: str) -> np.ndarray:
+    def _query_vector(self, query: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """The query's vector and, when the model has them, its unit token states."""
         # The coach asks the same questions often (a tip per missing SMART criterion).
         with self._lock:
-            vector = self._query_vectors.get(query)
-            if vector is not None:
+            cached = self._query_vectors.get(query)
+            if cached is not None:
                 self._query_vectors.move_to_end(query)
-                return vector
+                return cached
         try:
-            vector = self.embedder.encode([query])[0]
+            if self._late:
+                vectors, states = self.embedder.encode_with_tokens([query])
+                cached = (vectors[0], unit_rows(states[0]))
+            else:
+                cached = (self.embedder.encode([query])[0], None)
         except Exception as exc:  # callers handle KBError: the coach then answers without guidelines
             raise KBError(f"the embedding model failed ({type(exc).__name__}: {exc})") from exc
         with self._lock:
-            self._query_vectors[query] = vector
+            self._query_vectors[query] = cached
             if len(self._query_vectors) > QUERY_CACHE:
                 self._query_vectors.popitem(last=False)
-        return vector
+        return cached
 
     def _current_snapshot(self, force: bool = False) -> Snapshot:
         with self._lock:
@@ -221,8 +244,12 @@ class KnowledgeBase:
             self._checked_at = now
             if force or self._snapshot is None or self._snapshot.revision != revision:
                 records = self.store.get()
+                texts = _index_texts(records)
                 self._snapshot = Snapshot.build(revision, records.ids, records.documents,
-                                                records.metadatas, _index_texts(records))
+                                                records.metadatas, texts)
+                if self._late:
+                    shas = [meta.get("sha256", "") for meta in records.metadatas]
+                    self._snapshot.tokens = self.tokens.for_passages(texts, shas)
             return self._snapshot
 
 

@@ -3,8 +3,9 @@ share a Chroma server), embedded locally or on a Chroma server.
 
 Everything the knowledge base knows lives in the collection itself: each passage's metadata
 carries its document's id, name, title, hash and date, and the collection's metadata names
-the embedding model that built it. Nothing is kept in side files, so a Chroma server
-(WAYPOINT_CHROMA_URL) works exactly like the embedded default.
+the embedding model that built it. Nothing else is needed, so a Chroma server
+(WAYPOINT_CHROMA_URL) works exactly like the embedded default; the passages' token states
+beside it (token_cache.py) are a cache, rebuilt from the passages when missing.
 """
 from __future__ import annotations
 
