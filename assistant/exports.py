@@ -57,7 +57,8 @@ def meeting_uid(meeting: Meeting) -> str:
 def meeting_ics(meeting: Meeting, agenda: Agenda | None = None, *, stamp: datetime | None = None) -> bytes:
     """One VEVENT in UTC with the agenda (as plain text) as its description.
 
-    SEQUENCE follows the agenda version so calendars take an edited agenda as an update.
+    SEQUENCE follows the agenda version so calendars take an edited agenda as an update; a
+    cancellation is one more, so a calendar holding any version takes it and drops the event.
     """
     cal = Calendar()
     cal.add("prodid", "-//Waypoint//Mentoring meetings//EN")
@@ -72,7 +73,7 @@ def meeting_ics(meeting: Meeting, agenda: Agenda | None = None, *, stamp: dateti
     description = _calendar_text(agenda.as_markdown()) if agenda else "The agenda is not prepared yet."
     event.add("description", description)
     event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
-    event.add("sequence", agenda.version if agenda else 0)
+    event.add("sequence", (agenda.version if agenda else 0) + (meeting.status == "cancelled"))
     cal.add_component(event)
     return cal.to_ical()
 

@@ -71,7 +71,9 @@ def test_ics_uid_is_stable_per_meeting_and_the_export_is_deterministic():
 def test_ics_for_a_cancelled_meeting_and_one_without_agenda():
     m = meeting(status="cancelled", minutes=30)
     (event,) = Calendar.from_ical(meeting_ics(m)).walk("VEVENT")
-    assert str(event["status"]) == "CANCELLED"
+    assert str(event["status"]) == "CANCELLED" and event["sequence"] == 1
+    (prepared,) = Calendar.from_ical(meeting_ics(m, agenda().model_copy(update={"version": 3}))).walk("VEVENT")
+    assert prepared["sequence"] == 4, "a cancellation outranks every agenda version a calendar may hold"
     assert "not prepared" in str(event["description"])
     assert event.decoded("dtend") == datetime(2026, 11, 26, 15, 30, tzinfo=timezone.utc)
 

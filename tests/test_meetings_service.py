@@ -81,8 +81,12 @@ def test_scheduling_rules_and_cadence_proposals(svc):
     assert svc.next_meeting_date(maria, "alex", "monthly") == datetime(2026, 12, 26, 15, 0, tzinfo=timezone.utc)
     with pytest.raises(ValueError):
         svc.next_meeting_date(alex, "alex", "yearly")
+    assert svc.cancelled_ahead(maria, "alex") == []
     svc.cancel_meeting(alex, booked.id)
     assert svc.upcoming_meeting(alex) is None
+    assert [m.id for m in svc.cancelled_ahead(maria, "alex")] == [booked.id]
+    ics = svc.export(maria, "agenda", "ics", meeting_id=booked.id).data
+    assert b"STATUS:CANCELLED" in ics and b"SEQUENCE:1" in ics
     svc.add_user(SYSTEM, "lone", "mentee")
     with pytest.raises(ValueError, match="no mentor"):
         svc.schedule_meeting(who(svc, "lone"), "lone", at(30))
@@ -128,7 +132,8 @@ def test_nobody_outside_the_pair_sees_or_changes_anything(svc):
                      lambda: svc.brief(outsider, mentee="alex"), lambda: svc.brief(outsider, meeting_id=first.id),
                      lambda: svc.export(outsider, "agenda", "ics", meeting_id=first.id),
                      lambda: svc.export(outsider, "goals", "csv", mentee="alex"),
-                     lambda: svc.cancel_meeting(outsider, first.id)):
+                     lambda: svc.cancel_meeting(outsider, first.id),
+                     lambda: svc.cancelled_ahead(outsider, "alex")):
             with pytest.raises(AccessDenied):
                 call()
     with pytest.raises(AccessDenied):

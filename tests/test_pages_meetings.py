@@ -148,6 +148,8 @@ def test_meetings_page_booking_and_notes_for_both_sides(home):
     assert cancel.label == "Yes, cancel this meeting", "cancelling asks first"
     cancel.click().run()
     assert "Meeting cancelled." in texts(mentor) and home.meetings(home.user("maria"))[1].status == "cancelled"
+    assert f"cancelled-{coming.id}-ics" in {b.key for b in mentor.get("download_button")}, \
+        "a cancelled meeting still ahead offers the calendar file that removes it"
 
 
 def test_my_goals_page_offers_the_goal_downloads(home):

@@ -137,6 +137,13 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
         held = [m for m in found if m.status != "cancelled" and self._day(m.starts_at) <= today]
         return coming, held[::-1]
 
+    def cancelled_ahead(self, actor: User, mentee: str) -> list[Meeting]:
+        """Cancelled meetings that were still to come, soonest first: their calendar file
+        (STATUS:CANCELLED) takes the event off a calendar that imported it."""
+        today = self.deps.today()
+        return [m for m in self.meetings(actor, mentee)
+                if m.status == "cancelled" and self._day(m.starts_at) >= today]
+
     def upcoming_meeting(self, actor: User, mentee: str | None = None) -> Meeting | None:
         """The mentee's next scheduled meeting from today on, if any."""
         mentee = mentee or actor.name

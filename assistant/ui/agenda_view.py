@@ -65,12 +65,14 @@ def show_actions(items: list[ActionItem]) -> None:
         st.caption("No open action items.")
 
 
-def download_buttons(svc: Service, user: User, meeting: Meeting, key: str, with_agenda: bool = True) -> None:
-    """Markdown, PDF and ICS downloads of a meeting's agenda (ICS alone before there is one)."""
+def download_buttons(svc: Service, user: User, meeting: Meeting, key: str, with_agenda: bool = True,
+                     label: str = "Add to your calendar:") -> None:
+    """Markdown, PDF and ICS downloads of a meeting's agenda (ICS alone, under `label`, before
+    there is one)."""
     formats = ("md", "pdf", "ics") if with_agenda else ("ics",)
     # One row that wraps, so a narrow column or a phone never cuts a label off.
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.caption("Download the agenda:" if with_agenda else "Add to your calendar:", width="content")
+        st.caption("Download the agenda:" if with_agenda else label, width="content")
         for fmt in formats:
             export = svc.export(user, "agenda", fmt, meeting_id=meeting.id)
             st.download_button(f"⬇️ {FORMAT_LABELS[fmt]}", data=export.data, file_name=export.filename,

@@ -40,6 +40,11 @@ def schedule_tab() -> None:
             if confirm_button("Cancel this meeting", f"Cancel the meeting on {when(m, tz)}? "
                               "It comes off both your schedules.", key=f"cancel-{m.id}"):
                 act(lambda m=m: svc.cancel_meeting(user, m.id), "Meeting cancelled.")
+    for m in svc.cancelled_ahead(user, mentee):  # so that a calendar that imported it drops it
+        with st.container(border=True):
+            st.markdown(f"~~{when(m, tz)}~~ · **cancelled**")
+            download_buttons(svc, user, m, key=f"cancelled-{m.id}", with_agenda=False,
+                             label="Imported it into your calendar? This file takes it off:")
     st.subheader("Book the next one")
     if svc.mentor_of_mentee(user, mentee) is None:  # only a mentee can be here unpaired
         st.info("You don't have a mentor yet. Your program coordinator pairs you with one; "
