@@ -103,7 +103,7 @@ def _sections(pdf: _AgendaPDF, agenda: Agenda) -> None:
     if agenda.open_actions:
         pdf.heading("Action items from last time")
         for a in agenda.open_actions:
-            due = f", due {a.due.isoformat()}" if a.due else ""
+            due = f", due {a.due:%d %b %Y}" if a.due else ""
             pdf.para(f"[{'x' if a.status == 'done' else ' '}] {a.text} ({a.owner}{due})")
 
 

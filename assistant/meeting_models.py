@@ -158,7 +158,7 @@ class Agenda(Strict):
         if self.open_actions:
             lines += ["", "## Action items from last time", ""]
             for a in self.open_actions:
-                due = f", due {a.due.isoformat()}" if a.due else ""
+                due = f", due {a.due:%d %b %Y}" if a.due else ""
                 lines.append(f"- [{'x' if a.status == 'done' else ' '}] {a.text} ({a.owner}{due})")
         if self.prework:
             lines += ["", "## Prework", ""] + [f"- {p}" for p in self.prework]

@@ -98,20 +98,29 @@ class Goal(Strict):
     updated_at: datetime = Field(default_factory=utcnow)
     history: list[GoalVersion] = Field(default_factory=list, description="Earlier versions, oldest first.")
 
-    def as_markdown(self) -> str:
+    def as_markdown(self, today: date | None = None) -> str:
+        """The goal as Markdown; given `today`, a passed deadline and milestones past their
+        date (not done) are marked."""
+        late = today is not None and self.status == "active" and self.deadline < today
         lines = [f"## {self.title}", "", self.statement, ""]
         for label, value in (("Measure", self.measure), ("Target", self.target),
                              ("Baseline", self.baseline), ("Achievable", self.achievability),
                              ("Relevant", self.relevance)):
             if value:
                 lines.append(f"- **{label}:** {value}")
-        lines += [f"- **Deadline:** {self.deadline:%a %d %b %Y}",
+        lines += [f"- **Deadline:** {self.deadline:%a %d %b %Y}" + (" (passed)" if late else ""),
                   f"- **Status:** {self.status} ({self.progress}%)"]
         if self.milestones:
             lines += ["", "### Milestones"]
-            lines += [f"- [{'x' if m.done else ' '}] {m.title}" + (f" (by {m.due:%d %b %Y})" if m.due else "")
-                      for m in self.milestones]
+            lines += [f"- [{'x' if m.done else ' '}] {m.title}" + _by(m, today) for m in self.milestones]
         return "\n".join(lines) + "\n"
+
+
+def _by(milestone: Milestone, today: date | None) -> str:
+    if milestone.due is None:
+        return ""
+    overdue = today is not None and not milestone.done and milestone.due < today
+    return f" (by {milestone.due:%d %b %Y}{', overdue' if overdue else ''})"
 
 
 class Citation(Strict):

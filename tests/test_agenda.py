@@ -131,7 +131,7 @@ def test_markdown_keeps_the_mentees_words():
     md = build_agenda(draft, goals(), meeting(), actions()).as_markdown()
     assert "> How do I say “no” to extra work?" in md
     assert "- **Give three conference talks**: 20% → 60%; milestones done: Write the talk outline" in md
-    assert "- [ ] Send the CV to Maria (mentee, due 2026-11-20)" in md
+    assert "- [ ] Send the CV to Maria (mentee, due 20 Nov 2026)" in md
 
 
 def test_suggested_questions_are_tied_to_blockers_and_goals():
@@ -199,3 +199,25 @@ def test_edited_time_boxes_scale_in_proportion_with_a_floor():
     assert scale_minutes([5, 5, 5], 16) == [6, 5, 5]
     with pytest.raises(ValueError, match="cannot fit"):
         scale_minutes([10] * 10, 45)
+
+
+def test_overdue_milestones_actions_and_a_passed_deadline_are_marked_given_today():
+    from datetime import date
+
+    from assistant.meeting_models import ActionItem
+    from assistant.models import Goal, Milestone
+    from assistant.ui.agenda_view import action_line
+
+    goal = Goal(owner="alex", title="Talks", statement="Give three talks", deadline=date(2026, 11, 20),
+                milestones=[Milestone(title="Outline", due=date(2026, 11, 1)),
+                            Milestone(title="Slides", due=date(2026, 11, 1), done=True),
+                            Milestone(title="Rehearse", due=date(2026, 12, 1))])
+    marked = goal.as_markdown(today=date(2026, 11, 23))
+    assert "Fri 20 Nov 2026 (passed)" in marked and "Outline (by 01 Nov 2026, overdue)" in marked
+    assert "Slides (by 01 Nov 2026)\n" in marked and "Rehearse (by 01 Dec 2026)" in marked
+    assert "overdue" not in goal.as_markdown() and "passed" not in goal.as_markdown(), "no today, no marks"
+    assert "passed" not in goal.model_copy(update={"status": "done"}).as_markdown(today=date(2026, 11, 23))
+    item = ActionItem(meeting_id=1, text="Send the CV", owner="mentee", due=date(2026, 11, 20))
+    assert action_line(item, date(2026, 11, 23)).endswith("(mentee, due 20 Nov 2026, **overdue**)")
+    assert "overdue" not in action_line(item, date(2026, 11, 20))
+    assert "overdue" not in action_line(item.model_copy(update={"status": "done"}), date(2026, 11, 23))

@@ -89,7 +89,7 @@ def test_agenda_pdf_text_comes_back():
     assert pages == 1
     for expected in ("Mentoring: ana & bob", "2026-11-26 15:00 UTC, 45 min", "Meeting agenda (version 1)",
                      "Give three conference talks (20% -> 60%)", "How do I say no to extra work?",
-                     "Waiting on legal for my conference slides", "Send the CV to Maria (mentee, due 2026-11-20)"):
+                     "Waiting on legal for my conference slides", "Send the CV to Maria (mentee, due 20 Nov 2026)"):
         assert expected in text
 
 

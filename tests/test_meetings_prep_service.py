@@ -19,7 +19,7 @@ def test_carried_over_action_items_flow_into_the_next_prep_and_agenda(svc):
 
     opening, replies = prep(svc, "alex", "about 40% now", "not yet", "yes", "skip", "skip", "skip", "skip")
     assert "Give three talks at all-hands" in opening and "10%" in opening
-    assert "Send the outline to Maria" in replies[0].text and "2026-12-01" in replies[0].text
+    assert "Send the outline to Maria" in replies[0].text and "due 01 Dec 2026" in replies[0].text
     assert "maria agreed to" in replies[1].text and "Introduce alex to the events team" in replies[1].text
     assert replies[-1].step.kind == "confirm" and replies[-1].meeting.id == second.id
     assert "Review action items from last time" in replies[-1].text

@@ -18,7 +18,7 @@ def test_asks_each_active_goal_then_carried_over_actions_then_topics_one_at_a_ti
     chat.script("about 30% now", "halfway there", "done", "still working on it", "I got good feedback on my demo",
                 "skip", "skip", "skip")
     assert chat.asked == ALL_SLOTS  # done goal 3 and closed action 9 are never brought up
-    assert "Send the CV to Maria" in chat.replies[2] and "2026-11-20" in chat.replies[2]
+    assert "Send the CV to Maria" in chat.replies[2] and "due 20 Nov 2026" in chat.replies[2]
     assert "bob agreed to" in chat.replies[3]  # the mentor's own action item
     assert all(reply.count("?") <= 2 for reply in chat.replies)  # one focused question per reply
     assert chat.step.kind == "confirm"

@@ -210,6 +210,8 @@ CASES: dict[str, Case] = {
     "meetings#mentor": Case(lambda s, a, r: s.meetings(a, r.mentor), {"mentor"}),
     "meetings_by_phase": Case(lambda s, a, r: [m for phase in s.meetings_by_phase(a, r.mentee) for m in phase],
                               PAIR, check=no_private_notes_unless_mentor),
+    "cancelled_ahead": Case(lambda s, a, r: s.cancelled_ahead(a, r.mentee), PAIR,
+                            check=no_private_notes_unless_mentor),
     "meeting": Case(lambda s, a, r: s.meeting(a, r.past_meeting), PAIR, check=no_private_notes_unless_mentor),
     "upcoming_meeting": Case(lambda s, a, r: s.upcoming_meeting(a, r.mentee), PAIR,
                              check=no_private_notes_unless_mentor),
@@ -424,7 +426,7 @@ def test_user_text_is_escaped_before_markdown():
     from assistant.ui.common import escape_md, goal_markdown, safe_markdown
     nasty = "<img src=x onerror=alert(1)> ![t](http://evil.example/p.png) [click](javascript:x) $x^2$ :red[hi]"
     goal = Goal(owner="alex", title=nasty[:100], statement=nasty, relevance=nasty, deadline=date(2027, 1, 1))
-    for text in (escape_md(nasty), goal_markdown(goal), safe_markdown(nasty)):
+    for text in (escape_md(nasty), goal_markdown(goal, date(2027, 2, 1)), safe_markdown(nasty)):
         bare = re.sub(r"\\.", "", text)  # what is left once the escaped characters are gone
         assert not set("<[]$") & set(bare) and "://" not in bare and "www." not in bare, bare
     assert ":" not in re.sub(r"\\.", "", escape_md(nasty))  # no :red[...] or :emoji: either

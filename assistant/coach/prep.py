@@ -214,7 +214,7 @@ def _question(step: Step) -> str:
     if step.action is not None:
         a = step.action
         who = "you" if a.owner == "mentee" else (step.mentor or "your mentor")
-        due = f" (due {a.due.isoformat()})" if a.due else ""
+        due = f" (due {a.due:%d %b %Y})" if a.due else ""
         return f"Last time {who} agreed to \u201c{a.text}\u201d{due}. Is it done, in progress, or dropped?"
     mentor = step.mentor or "your mentor"
     since = " since the last meeting" if step.met_before else " lately"

@@ -5,6 +5,7 @@ link, an image or HTML on the mentor's screen.
 """
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -46,8 +47,10 @@ def agenda_markdown(agenda: Agenda) -> str:
     return "\n".join(lines)
 
 
-def action_line(item: ActionItem) -> str:
-    due = f", due {item.due:%d %b %Y}" if item.due else ""
+def action_line(item: ActionItem, today: date | None = None) -> str:
+    """One action item; given `today`, an open one past its due date is marked overdue."""
+    overdue = today is not None and item.status == "open" and item.due is not None and item.due < today
+    due = f", due {item.due:%d %b %Y}{', **overdue**' if overdue else ''}" if item.due else ""
     mark = {"done": "✅", "dropped": "✖️"}.get(item.status, "⬜")
     return f"- {mark} {escape_md(item.text)} ({item.owner}{due})"
 
@@ -58,9 +61,9 @@ def show_agenda(agenda: Agenda, tz: ZoneInfo) -> None:
     st.markdown(agenda_markdown(agenda))
 
 
-def show_actions(items: list[ActionItem]) -> None:
+def show_actions(items: list[ActionItem], today: date) -> None:
     if items:
-        st.markdown("\n".join(action_line(a) for a in items))
+        st.markdown("\n".join(action_line(a, today) for a in items))
     else:
         st.caption("No open action items.")
 

@@ -66,7 +66,7 @@ with side:
     st.subheader("Questions you could ask")
     st.markdown("\n".join(f"{n}. {escape_md(q)}" for n, q in enumerate(brief.questions, 1)))
     st.subheader("Open action items")
-    show_actions(brief.open_actions)
+    show_actions(brief.open_actions, svc.deps.today())
     if brief.tip:
         st.subheader("From the guidelines")
         st.markdown(safe_markdown(excerpt(brief.tip.text)))  # the guideline's bold and lists, no links

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 
 import streamlit as st
 
@@ -122,20 +123,21 @@ def safe_markdown(text: str) -> str:
 _GOAL_TEXT = ("title", "statement", "measure", "target", "baseline", "achievability", "relevance")
 
 
-def goal_markdown(goal: Goal) -> str:
-    """`Goal.as_markdown()` with every field the mentee wrote escaped, for a goal's card: the
-    card shows the title already, so its heading goes and the milestones' becomes bold text."""
+def goal_markdown(goal: Goal, today: date) -> str:
+    """`Goal.as_markdown(today)` with every field the mentee wrote escaped, for a goal's card:
+    the card shows the title already, so its heading goes and the milestones' becomes bold text."""
     safe = {name: escape_md(getattr(goal, name)) for name in _GOAL_TEXT}
     safe["milestones"] = [m.model_copy(update={"title": escape_md(m.title)}) for m in goal.milestones]
-    lines = goal.model_copy(update=safe).as_markdown().splitlines()
+    lines = goal.model_copy(update=safe).as_markdown(today).splitlines()
     if lines and lines[0].startswith("#"):
         lines = lines[1:]
     return "\n".join("**Milestones**" if line.startswith("### Milestones") else line for line in lines).strip() + "\n"
 
 
-def goal_header(goal: Goal) -> None:
+def goal_header(goal: Goal, today: date) -> None:
     """A goal card's first lines: title, deadline, status and progress (My goals, My mentees)."""
-    st.markdown(f"**{escape_md(goal.title)}**  ·  due {goal.deadline:%d %b %Y}  ·  {goal.status}")
+    passed = " (passed)" if goal.status == "active" and goal.deadline < today else ""
+    st.markdown(f"**{escape_md(goal.title)}**  ·  due {goal.deadline:%d %b %Y}{passed}  ·  {goal.status}")
     st.progress(goal.progress / 100, text=f"{goal.progress}% done")
 
 

@@ -123,7 +123,7 @@ def notes_tab() -> None:
         st.caption("No open action items.")
     for item in items:  # one row each: the item, then what to do with it
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(action_line(item).removeprefix("- "), width="stretch")
+            st.markdown(action_line(item, svc.deps.today()).removeprefix("- "), width="stretch")
             buttons = st.container(horizontal=True, width="content")  # they wrap together on a phone
             if buttons.button("Done", key=f"done-{item.id}"):
                 act(lambda item=item: svc.set_action_status(user, item.id, "done"),

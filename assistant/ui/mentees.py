@@ -13,5 +13,5 @@ else:
     goal_downloads(svc, user, mentee, f"Download {escape_md(mentee)}'s goals:")
 for goal in goals:
     with st.container(border=True):
-        goal_header(goal)
-        st.markdown(goal_markdown(goal))
+        goal_header(goal, svc.deps.today())
+        st.markdown(goal_markdown(goal, svc.deps.today()))

@@ -15,11 +15,11 @@ else:
     goal_downloads(svc, user, user.name, "Download all your goals:")
 for goal in goals:
     with st.container(border=True):
-        goal_header(goal)
+        goal_header(goal, svc.deps.today())
         # Keyed: each stays open (or shut) across the reruns its own buttons cause, and never
         # passes to another goal's section when a notice above the list comes or goes.
         with st.expander("Details", key=f"details-open-{goal.id}", on_change="rerun"):
-            st.markdown(goal_markdown(goal))
+            st.markdown(goal_markdown(goal, svc.deps.today()))
         with st.expander("Milestones", key=f"ms-open-{goal.id}", on_change="rerun"):
             milestones(svc, user, goal)
         with st.expander("Edit", key=f"edit-open-{goal.id}", on_change="rerun"):
