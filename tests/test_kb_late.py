@@ -127,3 +127,16 @@ def test_removing_a_document_drops_its_cache_file(tmp_path, embedder):
     kb.remove(doc.doc_id)
     assert kb.search("When do we meet?")[0].doc_id == other.doc_id
     assert len(list((tmp_path / "tokens").rglob("*.npz"))) == 1
+
+
+def test_reindex_writes_the_token_states_with_the_vectors(tmp_path, embedder, monkeypatch):
+    settings = Settings(home=tmp_path)
+    KnowledgeBase(settings, embedder=embedder).add_bytes("guide.md", GUIDE)
+    shutil.rmtree(tmp_path / "tokens")
+    assert KnowledgeBase(settings, embedder=embedder).reindex() >= 1
+    assert any((tmp_path / "tokens").rglob("*.npz"))
+    sizes: list[int] = []
+    real = embedder.encode_with_tokens
+    monkeypatch.setattr(embedder, "encode_with_tokens", lambda texts: sizes.append(len(texts)) or real(texts))
+    assert KnowledgeBase(settings, embedder=embedder).search("When do we meet?")
+    assert sizes == [1], "only the question was embedded: the passages' states came from the reindex"

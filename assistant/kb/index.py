@@ -164,8 +164,14 @@ class KnowledgeBase:
         """Re-embed every passage with the configured model; returns the number of passages."""
         with self._write_lock:
             old = self.store.get()
-            vectors = self.embedder.encode(_index_texts(old))
+            texts = _index_texts(old)
+            if self._late:  # the token states come with the vectors: the first search needn't redo them
+                vectors, states = self.embedder.encode_with_tokens(texts)
+            else:
+                vectors, states = self.embedder.encode(texts), []
             self.store.rebuild(Records(old.ids, vectors, old.documents, old.metadatas))
+            with self._lock:
+                self.tokens.add_all(texts, [m.get("sha256", "") for m in old.metadatas], states)
         self._invalidate()
         return len(old.ids)
 

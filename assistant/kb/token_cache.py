@@ -96,6 +96,14 @@ class PassageTokens:
         self._memory.update(packed)
         self._cache().save(doc_sha, packed)
 
+    def add_all(self, texts: list[str], doc_shas: list[str], states: list[np.ndarray]) -> None:
+        """Passages of several documents (a reindex), saved one file per document."""
+        by_doc: dict[str, list[int]] = {}
+        for pos, sha in enumerate(doc_shas[:len(states)]):
+            by_doc.setdefault(sha, []).append(pos)
+        for sha, positions in by_doc.items():
+            self.add(sha, [texts[p] for p in positions], [states[p] for p in positions])
+
     def for_passages(self, texts: list[str], doc_shas: list[str]) -> list[Packed] | None:
         """Each passage's states, in order; None (token matching left out) if the model fails."""
         keys = [text_key(t) for t in texts]
