@@ -37,8 +37,10 @@ with side:
         st.page_link("assistant/ui/my_goals.py", label="See it on My goals", icon="🎯")
         st.caption("Tell the coach about another goal to start the next one.")
     else:
-        for name, met in criteria_status(draft).items():
-            (st.success if met else st.info)(("✅ " if met else "⬜ ") + name)
+        # Badges on one wrapping line, not five boxes: on a phone the panel sits under the chat
+        # and five boxes pushed the coach's question out of view.
+        st.markdown(" ".join(f":green-badge[✅ {name}]" if met else f":gray-badge[⬜ {name}]"
+                             for name, met in criteria_status(draft).items()))
         if draft.stage == "confirming":
             st.caption("Ready to save: say “yes”.")
         st.caption("Say “skip” to leave a question out, “start over” to drop this draft and begin again, "

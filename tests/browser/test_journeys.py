@@ -98,7 +98,8 @@ def test_mentee_drafts_a_goal_and_prepares_a_meeting(server, cast, new_page):
     sign_in(page, server.url, "alex", PASSWORDS["alex"], lands_on="Goal coach")
     for line in GOAL_LINES:
         say(page, line)
-    expect(page.get_by_test_id("stAlertContentSuccess")).to_have_count(5)  # all five criteria met
+    for name in ("Specific", "Measurable", "Achievable", "Relevant", "Time-bound"):  # all five met
+        expect(page.get_by_text(f"✅ {name}", exact=True)).to_be_visible()
     shot(page, server.shots / "mentee-chat.png", height=1500)
     say(page, "yes")
     expect(page.get_by_text("is now one of your goals")).to_be_visible()
