@@ -66,6 +66,9 @@ class SmartAssessment(Strict):
         return all(c.met is True for c in self.criteria().values())
 
 
+TITLE_MAX = 200  # a goal title's length
+
+
 class Milestone(Strict):
     title: ShortText = Field(min_length=1, description="What is done at this step.")
     due: date | None = Field(None, description="When this step should be done.")
@@ -83,7 +86,7 @@ class GoalVersion(Strict):
 class Goal(Strict):
     id: int | None = None
     owner: Name = Field(description="The mentee's user name.")
-    title: ShortText = Field(min_length=1, max_length=200, description="Short label for lists.")
+    title: ShortText = Field(min_length=1, max_length=TITLE_MAX, description="Short label for lists.")
     statement: ShortText = Field(min_length=1, description="The full SMART goal sentence.")
     measure: ShortText = Field("", description="How success is measured (what is counted).")
     target: ShortText = Field("", description="The value that means done, e.g. '3 talks'.")

@@ -89,6 +89,17 @@ def test_a_new_deadline_is_written_into_the_goal_sentence(svc):  # noqa: F811
     assert goal.history[-1].note == "edited: deadline 2027-04-15, statement"
 
 
+def test_a_title_naming_the_deadline_follows_it_and_one_without_is_left_alone(svc):  # noqa: F811
+    alex, goal = who(svc, "alex"), alex_goal(svc)
+    titled = svc.edit_goal(alex, goal.id, title="Give 3 talks by March 2027")
+    moved = svc.edit_goal(alex, goal.id, deadline=date(2027, 5, 31))
+    assert moved.title == "Give 3 talks by May 31, 2027" and titled.title != moved.title
+    plain = svc.edit_goal(alex, goal.id, title="Give 3 talks")
+    assert svc.edit_goal(alex, goal.id, deadline=date(2027, 6, 30)).title == plain.title == "Give 3 talks"
+    both = svc.edit_goal(alex, goal.id, title="Talks by July 2027", deadline=date(2027, 7, 31))
+    assert both.title == "Talks by July 2027", "a title typed in the same edit is kept as typed"
+
+
 def test_done_is_100_percent_whatever_the_slider_said(svc):  # noqa: F811
     goal = svc.edit_goal(who(svc, "alex"), alex_goal(svc).id, status="done", progress=30)
     assert (goal.status, goal.progress) == ("done", 100)

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.clock import long_date
-from assistant.models import Goal, Milestone, User
+from assistant.models import TITLE_MAX, Goal, Milestone, User
 from assistant.service.access import NotFound, require_mentee_access
 from assistant.smart import deadline_phrase
 
@@ -50,6 +50,10 @@ class GoalEditService:
             self._check_day(changed["deadline"], "The deadline")
             if "statement" not in changed:  # the sentence must not still say the old date
                 changed["statement"] = restate_deadline(goal.statement, changed["deadline"], self.deps.today())
+            if "title" not in changed:  # nor the title, when it names one ("Run a 10k by May")
+                title = swap_deadline(goal.title, changed["deadline"], self.deps.today())
+                if title and len(title) <= TITLE_MAX:
+                    changed["title"] = title
         if changed.get("status", goal.status) == "done":
             changed["progress"] = 100  # done is 100%, whatever the slider said
         return self._save(actor, goal, changed, _note(changed))
@@ -115,15 +119,17 @@ class GoalEditService:
 def restate_deadline(statement: str, deadline: date, today: date) -> str:
     """The goal sentence with its time phrase ("by March 31, 2027", "within 8 weeks") replaced
     by the new deadline, or the deadline added when the sentence has none."""
-    new = f"by {long_date(deadline)}"
     body = statement.rstrip().rstrip(".")
-    phrase = deadline_phrase(body, today)
-    if phrase and phrase.lower() in body.lower():
-        at = body.lower().rfind(phrase.lower())
-        body = body[:at] + new + body[at + len(phrase):]
-    else:
-        body = f"{body} {new}"
-    return " ".join(body.split()) + "."
+    return (swap_deadline(body, deadline, today) or f"{body} by {long_date(deadline)}").strip() + "."
+
+
+def swap_deadline(text: str, deadline: date, today: date) -> str | None:
+    """`text` with its time phrase replaced by "by <deadline>"; None when it has none."""
+    phrase = deadline_phrase(text, today)
+    if not phrase or phrase.lower() not in text.lower():
+        return None
+    at = text.lower().rfind(phrase.lower())
+    return " ".join((text[:at] + f"by {long_date(deadline)}" + text[at + len(phrase):]).split())
 
 
 def _locate(goal: Goal, index: int, title: str | None) -> int:
