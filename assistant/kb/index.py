@@ -125,10 +125,7 @@ class KnowledgeBase:
         # Everything is computed before the index is touched: a failure here changes nothing.
         texts = [index_text(p) for p in pieces]
         try:
-            if self._late:
-                vectors, states = self.embedder.encode_with_tokens(texts)
-            else:
-                vectors, states = self.embedder.encode(texts), []
+            vectors, states = self._embed(texts)
         except Exception as exc:  # e.g. an embedding server that is down or refuses the key
             raise IngestError(f"the embedding model failed ({type(exc).__name__}: {exc})") from exc
         new = _records(sha[:16], name, doc.title, sha, pieces, vectors)
@@ -165,15 +162,18 @@ class KnowledgeBase:
         with self._write_lock:
             old = self.store.get()
             texts = _index_texts(old)
-            if self._late:  # the token states come with the vectors: the first search needn't redo them
-                vectors, states = self.embedder.encode_with_tokens(texts)
-            else:
-                vectors, states = self.embedder.encode(texts), []
+            vectors, states = self._embed(texts)  # with token states: the first search needn't redo them
             self.store.rebuild(Records(old.ids, vectors, old.documents, old.metadatas))
             with self._lock:
                 self.tokens.add_all(texts, [m.get("sha256", "") for m in old.metadatas], states)
         self._invalidate()
         return len(old.ids)
+
+    def _embed(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Vectors and, when the model has them, token states ([] otherwise)."""
+        if self._late:
+            return self.embedder.encode_with_tokens(texts)
+        return self.embedder.encode(texts), []
 
     def _invalidate(self) -> None:
         with self._lock:
