@@ -59,11 +59,12 @@ def fuse(dense_positions: list[int], dense_scores: np.ndarray, lexical_scores: n
     dense = dict(zip(dense_positions, (float(s) for s in dense_scores)))
     scores = np.array([dense_weight * dense.get(pos, floor) + (1 - dense_weight) * float(lexical_scores[pos])
                        for pos in candidates], dtype=np.float32)
-    order = np.argsort(-scores, kind="stable")[:k]
-    if late is not None and late_weight and candidates:
+    if late is None or not late_weight or not candidates:
+        order = np.argsort(-scores, kind="stable")[:k]
+    else:
         # Token matching reorders the hybrid's best few only: measured on the mentoring corpus,
         # a pool of 8-80 finds the same answers, and the pool bounds the search's cost.
-        order = np.argsort(-scores, kind="stable")[:max(LATE_POOL, k)]
-        scores[order] = (1 - late_weight) * scores[order] + late_weight * late([candidates[i] for i in order])
-        order = order[np.argsort(-scores[order], kind="stable")][:k]
+        pool = np.argsort(-scores, kind="stable")[:max(LATE_POOL, k)]
+        scores[pool] = (1 - late_weight) * scores[pool] + late_weight * late([candidates[i] for i in pool])
+        order = pool[np.argsort(-scores[pool], kind="stable")][:k]
     return [(candidates[i], float(scores[i])) for i in order]

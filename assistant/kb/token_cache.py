@@ -98,18 +98,13 @@ class PassageTokens:
 
     def add_all(self, texts: list[str], doc_shas: list[str], states: list[np.ndarray]) -> None:
         """Passages of several documents (a reindex), saved one file per document."""
-        by_doc: dict[str, list[int]] = {}
-        for pos, sha in enumerate(doc_shas[:len(states)]):
-            by_doc.setdefault(sha, []).append(pos)
-        for sha, positions in by_doc.items():
+        for sha, positions in _by_document(doc_shas[:len(states)]).items():
             self.add(sha, [texts[p] for p in positions], [states[p] for p in positions])
 
     def for_passages(self, texts: list[str], doc_shas: list[str]) -> list[Packed] | None:
         """Each passage's states, in order; None (token matching left out) if the model fails."""
         keys = [text_key(t) for t in texts]
-        by_doc: dict[str, list[int]] = {}
-        for pos, sha in enumerate(doc_shas):
-            by_doc.setdefault(sha, []).append(pos)
+        by_doc = _by_document(doc_shas)
         cache = self._cache()
         try:
             for sha, positions in by_doc.items():
@@ -126,3 +121,11 @@ class PassageTokens:
         self._memory = {key: self._memory[key] for key in keys}  # removed passages go
         cache.prune(set(by_doc))
         return [self._memory[key] for key in keys]
+
+
+def _by_document(doc_shas: list[str]) -> dict[str, list[int]]:
+    """Positions grouped by their document: a cache file holds one document's passages."""
+    groups: dict[str, list[int]] = {}
+    for pos, sha in enumerate(doc_shas):
+        groups.setdefault(sha, []).append(pos)
+    return groups
