@@ -272,7 +272,7 @@ def suggest_questions(goals: Sequence[Goal], agenda: Agenda, history: Sequence[A
         asked.add(p.goal_id)
     if today is not None:
         for g in goals:
-            if g.status == "active" and g.id not in asked and g.deadline < today:
+            if g.id not in asked and g.passed(today):
                 out.append(f"The deadline for \u201c{_short(g.title)}\u201d passed on {g.deadline:%d %b %Y} "
                            f"at {g.progress}%: close it, give it a new date, or drop it?")
             elif g.status == "active" and g.id not in asked and (g.deadline - today).days <= 30 and g.progress < 70:

@@ -101,10 +101,14 @@ class Goal(Strict):
     updated_at: datetime = Field(default_factory=utcnow)
     history: list[GoalVersion] = Field(default_factory=list, description="Earlier versions, oldest first.")
 
+    def passed(self, today: date) -> bool:
+        """Still active after its deadline: the pages mark it, the brief asks about it."""
+        return self.status == "active" and self.deadline < today
+
     def as_markdown(self, today: date | None = None) -> str:
         """The goal as Markdown; given `today`, a passed deadline and milestones past their
         date (not done) are marked."""
-        late = today is not None and self.status == "active" and self.deadline < today
+        late = today is not None and self.passed(today)
         lines = [f"## {self.title}", "", self.statement, ""]
         for label, value in (("Measure", self.measure), ("Target", self.target),
                              ("Baseline", self.baseline), ("Achievable", self.achievability),

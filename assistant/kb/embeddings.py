@@ -22,6 +22,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.config import Settings
+from assistant.kb.late import unit_rows
 
 MINILM_MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 MINILM_BATCH = 32
@@ -40,11 +41,6 @@ class Embedder(Protocol):
 
 # A model whose token states can be matched one by one (late.py) also has
 # encode_with_tokens(texts) -> (vectors, [each text's (tokens, dim) states]).
-
-
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 @register_embedding_function
@@ -192,7 +188,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
                                           "token_type_ids": np.zeros_like(ids)})[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        return _normalise(pooled), hidden
+        return unit_rows(pooled), hidden
 
 
 @register_embedding_function
@@ -250,7 +246,7 @@ class OpenAIEmbeddingFunction(EmbeddingFunction[Documents]):
             self._client = OpenAIEmbeddings(model=self._model, base_url=self._base_url,
                                             api_key=self._api_key or "unused", timeout=self._timeout,
                                             check_embedding_ctx_length=False, max_retries=1)
-        return _normalise(np.asarray(self._client.embed_documents(texts), dtype=np.float32))
+        return unit_rows(np.asarray(self._client.embed_documents(texts), dtype=np.float32))
 
 
 def build_embedder(settings: Settings) -> MiniLMEmbeddingFunction | OpenAIEmbeddingFunction:

@@ -26,15 +26,15 @@ class Packed(NamedTuple):
 
 def pack(states: np.ndarray) -> Packed:
     """Unit-normalise each token's state and quantize it to int8 (cosines change by < 0.01)."""
-    states = np.asarray(states, dtype=np.float32)
-    states = states / np.maximum(np.linalg.norm(states, axis=1, keepdims=True), 1e-12)
+    states = unit_rows(states)
     scales = np.maximum(np.abs(states).max(axis=1), 1e-12) / 127.0
     values = np.round(states / scales[:, None]).astype(np.int8)
     return Packed(values, scales.astype(np.float32))
 
 
 def unit_rows(states: np.ndarray) -> np.ndarray:
-    """The query side stays float32: it is computed per search and never stored."""
+    """Each row scaled to length 1, as float32 (embeddings' vectors, a query's token states:
+    those are computed per search and stay float32, never packed)."""
     states = np.asarray(states, dtype=np.float32)
     return states / np.maximum(np.linalg.norm(states, axis=1, keepdims=True), 1e-12)
 

@@ -57,6 +57,7 @@ class TokenCache:
         if not states:
             return
         keys = list(states)
+        tmp = None
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
@@ -66,6 +67,8 @@ class TokenCache:
                          scales=np.concatenate([states[k].scales for k in keys]))
             os.replace(tmp, self._path(doc_sha))
         except OSError as exc:
+            if tmp is not None:  # a full disk: don't leave the half-written file behind
+                Path(tmp).unlink(missing_ok=True)
             log.warning("can't write the token cache in %s (%s): kept in memory only", self.root, exc)
 
     def prune(self, keep: set[str]) -> None:

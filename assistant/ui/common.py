@@ -136,7 +136,7 @@ def goal_markdown(goal: Goal, today: date) -> str:
 
 def goal_header(goal: Goal, today: date) -> None:
     """A goal card's first lines: title, deadline, status and progress (My goals, My mentees)."""
-    passed = " (passed)" if goal.status == "active" and goal.deadline < today else ""
+    passed = " (passed)" if goal.passed(today) else ""
     st.markdown(f"**{escape_md(goal.title)}**  ·  due {goal.deadline:%d %b %Y}{passed}  ·  {goal.status}")
     st.progress(goal.progress / 100, text=f"{goal.progress}% done")
 
