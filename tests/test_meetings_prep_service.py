@@ -166,3 +166,25 @@ def test_prep_speaks_of_the_last_meeting_only_when_the_pair_has_met(svc):  # noq
     second.schedule_meeting(maria, "alex", at(10, month=12))
     opening, _ = prep(second, "alex")
     assert "since your last meeting" in opening
+
+
+def test_a_question_told_after_saving_joins_the_edited_agenda_for_the_mentor(svc):
+    alex, maria = who(svc, "alex"), who(svc, "maria")
+    meeting = svc.schedule_meeting(maria, "alex", at(26))
+    *_, saved = prep(svc, "alex", "about 20%", "skip", "skip", "skip", "skip", "yes")[1]
+    assert saved.step.kind == "save" and saved.agenda.version == 1
+    edited = svc.edit_agenda(alex, meeting.id, [{"topic": "Salary talk", "minutes": 20},
+                                                *[i.model_dump() for i in saved.agenda.items]])
+    assert edited.version == 2
+    again = make_service(svc.deps.settings.home)  # later, another process
+    reply = again.prep_chat(alex, "Another question: should I apply for the lead role?")
+    assert reply.step.kind == "add" and reply.agenda.version == 3 and reply.agenda.created_by == "alex"
+    assert "I added it to your saved agenda; maria sees the new version." in reply.text
+    brief = again.agenda(maria, meeting.id)
+    assert brief == reply.agenda and brief.items[0].topic == "Salary talk"
+    assert brief.questions == ["should I apply for the lead role?"]
+    assert sum(i.minutes for i in brief.items) == meeting.minutes
+    goal_id = svc.goals(alex)[0].id  # progress was logged once, at the save, not again
+    assert [p.progress for p in again.deps.store.progress_history([goal_id])[goal_id]] == [20]
+    # Small talk adds nothing and saves no version.
+    assert again.prep_chat(alex, "thanks!").step.kind == "closed" and again.agenda(alex, meeting.id).version == 3

@@ -88,6 +88,14 @@ def test_prep_page_saves_the_agenda_with_downloads_and_edits(home):
     agenda = home.agenda(home.user("alex"), 2)
     assert agenda.version == 2 and agenda.items[0].topic == "Salary talk"
     assert sum(i.minutes for i in agenda.items) == 45 and "Version 2" in texts(at)
+    # A question remembered after saving, told to the chat, joins the edited agenda as version 3.
+    at.chat_input[0].set_value("One more question: can I present at the spring offsite?").run()
+    assert not at.exception, at.exception
+    assert "Agenda v3 saved" in texts(at) and "Version 3" in texts(at)
+    agenda = home.agenda(home.user("alex"), 2)
+    assert agenda.items[0].topic == "Salary talk" and sum(i.minutes for i in agenda.items) == 45
+    assert agenda.questions[-1] == "can I present at the spring offsite?"
+    assert "can I present at the spring offsite?" in texts(at)
 
 
 def test_prep_page_without_a_meeting_says_what_to_do(home):

@@ -140,7 +140,22 @@ def test_finish_early_then_confirm_saves_once():
     step = chat.say("looks good")
     assert step.kind == "save" and chat.draft.stage == "saved"
     assert step.agenda.progress[0].progress_after == 35
-    assert chat.say("one more thing").kind == "closed"
+    closed = chat.say("one more thing")
+    assert closed.kind == "closed" and "tell me a question, blocker or win" in phrase(closed)
+
+
+def test_after_saving_new_entries_are_handed_on_for_the_saved_agenda():
+    chat = Chat(context())
+    chat.script("about 35%, we booked the venue", "that's all", "yes")
+    step = chat.say("I'd also like to ask how to pitch the budget. And I won the hackathon!")
+    assert step.kind == "add" and step.agenda is None  # the service extends the saved agenda
+    assert step.additions == {"wins": ["I won the hackathon!"],
+                              "questions": ["I'd also like to ask how to pitch the budget."]}
+    assert phrase(step).startswith("Noted: 1 win, 1 question. I added them to your saved agenda; bob sees")
+    assert chat.draft.stage == "saved" and "I'd also like to ask how to pitch the budget." in chat.draft.questions
+    # Said again, it is already there: nothing new to add.
+    assert chat.say("I'd also like to ask how to pitch the budget.").kind == "closed"
+    assert chat.draft.report_for(1).percent == 35  # progress is not reopened after the save
 
 
 def test_reject_at_confirmation_lets_the_mentee_add_things():

@@ -93,18 +93,30 @@ def apply_update(draft: PrepDraft, update: PrepUpdate) -> list[str]:
         noted += _merge_goal(draft, rep)
     for rep in update.actions:
         noted += _merge_action(draft, rep)
-    for slot in LIST_SLOTS:
-        have = getattr(draft, slot)
-        seen = {v.casefold() for v in have}
-        new = [v.strip() for v in getattr(update, slot) if v.strip() and v.strip().casefold() not in seen]
-        if new:
-            setattr(draft, slot, have + list(dict.fromkeys(new)))
-            noted.append(f"{len(new)} {_LIST_NOUN[slot]}{'s' if len(new) > 1 and slot != 'wants' else ''}")
+    noted += _list_notes(_merge_lists(draft, update))
     for slot in update.none_for:
         if slot not in draft.answered and not getattr(draft, slot):
             draft.answered = draft.answered + [slot]
             noted.append(f"no {slot}")
     return noted
+
+
+def _merge_lists(draft: PrepDraft, update: PrepUpdate) -> dict[str, list[str]]:
+    """Add the update's new wins, blockers, questions and wishes to `draft`; returns them by slot."""
+    added: dict[str, list[str]] = {}
+    for slot in LIST_SLOTS:
+        have = getattr(draft, slot)
+        seen = {v.casefold() for v in have}
+        new = list(dict.fromkeys(v.strip() for v in getattr(update, slot) if v.strip() and v.strip().casefold() not in seen))
+        if new:
+            setattr(draft, slot, have + new)
+            added[slot] = new
+    return added
+
+
+def _list_notes(added: dict[str, list[str]]) -> list[str]:
+    return [f"{len(new)} {_LIST_NOUN[slot]}{'s' if len(new) > 1 and slot != 'wants' else ''}"
+            for slot, new in added.items()]
 
 
 def _agenda(draft: PrepDraft, ctx: PrepContext):
@@ -149,6 +161,11 @@ def prep_turn(draft: PrepDraft, update: PrepUpdate, ctx: PrepContext) -> tuple[P
         draft.stage = "left"
         return draft, Step(kind="left", mentor=draft.mentor, remaining=len(open_slots(draft)))
     if draft.stage == "saved":
+        # Something for the meeting remembered after saving goes onto the saved agenda (as its
+        # next version, so that the editor's changes stay); progress was applied at the save.
+        added = _merge_lists(draft, update)
+        if added:
+            return draft, Step(kind="add", additions=added, mentor=draft.mentor, noted=_list_notes(added))
         return draft, Step(kind="closed", mentor=draft.mentor)
     if draft.stage == "left":  # coming back after leaving: carry on where it stopped
         draft.stage = "confirming" if draft.asked in ("confirm", "change") else "collecting"
@@ -247,6 +264,9 @@ def phrase(step: Step) -> str:
         "change": "What would you like to change? Add a blocker, question or wish, or say \u201cdone\u201d to save.",
         "save": f"Saved. {step.mentor or 'Your mentor'} will see the agenda before the meeting.",
         "left": "OK, I kept your answers. Come back any time to finish the prep.",
-        "closed": "This prep is already saved; you can edit the agenda on the prep page.",
+        "add": f"I added {'it' if sum(map(len, step.additions.values())) == 1 else 'them'} to your saved agenda; "
+               f"{step.mentor or 'your mentor'} sees the new version.",
+        "closed": ("Your agenda is saved. To add to it, tell me a question, blocker or win "
+                   "(\u201cI'd also like to ask \u2026\u201d), or edit the agenda beside the chat."),
     }[step.kind])
     return " ".join(parts)

@@ -43,7 +43,7 @@ BLOCKER_CUE = re.compile(r"\b(blocked|blockers?|blocking|stuck|struggl\w*|waitin
 WANT_CUE = re.compile(r"\b(from this meeting|most important|priority|focus on|first(?=\W*$)|i'?d like to (focus|talk|discuss|get|"
                       r"spend|go over|work on|cover)|i want to (focus|talk|discuss|get|spend|go over|cover)|"
                       r"let'?s (talk|discuss|focus|go over)|i need (help|advice|feedback) (with|on))\b", _I)
-WIN_CUE = re.compile(r"\b(wins?|proud|went (well|great)|good news|managed to|success\w*|nailed|celebrat\w*|"
+WIN_CUE = re.compile(r"\b(wins?|won(?!['’]t)|proud|went (well|great)|good news|managed to|success\w*|nailed|celebrat\w*|"
                      r"happy (with|about)|(positive|great|good) feedback|praised|promoted)\b", _I)
 # "Blocker: ...", "Good news though: ...", "Actually I do have a question: ..." - the label says the slot.
 LABEL = re.compile(r"^\s*(?:[\w',]+\s+){0,5}?(?:(?:a|an|one more|another|my|the)\s+)?"

@@ -120,13 +120,16 @@ class PrepContext(Strict):
 
 class Step(Strict):
     """What the state machine decided; `phrase(step)` turns it into text."""
-    kind: Literal["ask", "confirm", "change", "save", "left", "closed"] = Field(description=(
+    kind: Literal["ask", "confirm", "change", "save", "add", "left", "closed"] = Field(description=(
         "ask=ask about `slot`; confirm=show the agenda and ask to save; change=ask what to change; "
-        "save=the caller saves `agenda`; left=the mentee left, draft kept; closed=already saved."))
+        "save=the caller saves `agenda`; add=the caller adds `additions` to the saved agenda; "
+        "left=the mentee left, draft kept; closed=already saved, nothing to add."))
     slot: str | None = Field(None, description="goal:ID, action:ID, wins, blockers, questions or wants.")
     goal: PrepGoal | None = None
     action: PrepAction | None = None
     agenda: Agenda | None = None
+    additions: dict[ListSlot, list[str]] = Field(default_factory=dict,
+                                                 description="New list entries for the saved agenda (kind add).")
     mentor: str = ""
     noted: list[str] = Field(default_factory=list, description="What this turn recorded, for an acknowledgement.")
     retry: bool = Field(False, description="The previous answer to this slot was not understood.")

@@ -5,7 +5,8 @@ Per turn: the mentee's words are saved first; the backend interprets them once
 decides what comes next; the draft is saved with the reply. When the mentee
 accepts the agenda, it is saved as the meeting's next agenda version, goal
 progress and milestones and the action items' statuses are applied, and each
-active goal's progress is logged for the mentor's chart.
+active goal's progress is logged for the mentor's chart. A win, blocker,
+question or wish told after that is added to the saved agenda as a new version.
 
 One open prep conversation per mentee; it belongs to one meeting. When that
 meeting is over, the next prep closes it (kept as history) and opens a new one.
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.agenda import build_agenda
+from assistant.agenda_additions import add_to_agenda
 from assistant.coach.prep import action_changes, goal_changes, phrase, prep_turn, start_prep
 from assistant.coach.prep_models import PrepContext, PrepDraft, PrepUpdate, Step
 from assistant.coach.types import TurnRequest
@@ -73,7 +76,8 @@ class MeetingPrepService:
                           history=[{"role": m.role, "text": m.text} for m in conv.messages[-6:]])
         result, update = self._interpret(req, PrepUpdate)  # GoalService's, with the prep schema
         draft, step = prep_turn(draft, update, ctx)
-        agenda = self._save_prep(actor, draft, step, ctx) if step.kind == "save" else None
+        agenda = (self._save_prep(actor, draft, step, ctx) if step.kind == "save" else
+                  self._add_to_agenda(actor, step, ctx) if step.kind == "add" else None)
         use_llm = result.reply and step.kind == "ask" and result.asks == step.slot
         reply = result.reply if use_llm else phrase(step)
         conv.messages.append(Message(role="assistant", text=reply, backend=result.backend))
@@ -135,3 +139,11 @@ class MeetingPrepService:
         active = store.list_goals(owner=ctx.meeting.mentee, status="active")
         store.record_progress([(g.id, g.progress) for g in active], meeting_id=ctx.meeting.id)
         return agenda
+
+    def _add_to_agenda(self, actor: User, step: Step, ctx: PrepContext) -> Agenda:
+        """What the mentee told the chat after saving, as the saved agenda's next version."""
+        store = self.deps.store
+        base = store.get_agenda(ctx.meeting.id)
+        if base is None:  # the meeting's agenda is gone (a restored database): start one from the lists
+            base = build_agenda(PrepDraft(mentor=ctx.meeting.mentor), ctx.goals, ctx.meeting, ctx.open_actions)
+        return store.save_agenda(add_to_agenda(base, step.additions, ctx.meeting.mentor, ctx.goals, actor.name))
