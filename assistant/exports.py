@@ -11,7 +11,7 @@ import io
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
@@ -110,11 +110,13 @@ def goals_csv(goals: Sequence[Goal]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def goals_markdown(goals: Sequence[Goal], title: str | None = None) -> bytes:
+def goals_markdown(goals: Sequence[Goal], title: str | None = None, today: date | None = None) -> bytes:
+    """Given `today`, the export says its date and marks what is overdue as of then, as the pages do."""
     owners = sorted({g.owner for g in goals})
     heading = title or (f"Goals of {owners[0]}" if len(owners) == 1 else "Goals")
-    body = "\n".join(g.as_markdown() for g in goals) if goals else "No goals yet.\n"
-    return f"# {heading}\n\n{body}".encode("utf-8")
+    as_of = f"As of {today:%d %b %Y}.\n\n" if today else ""
+    body = "\n".join(g.as_markdown(today) for g in goals) if goals else "No goals yet.\n"
+    return f"# {heading}\n\n{as_of}{body}".encode("utf-8")
 
 
 def goals_json(goals: Sequence[Goal]) -> bytes:
@@ -130,12 +132,15 @@ MEDIA_TYPES = {"md": ("text/markdown", "md"), "pdf": ("application/pdf", "pdf"),
 
 
 def render(fmt: str, *, agenda: Agenda | None = None, meeting: Meeting | None = None,
-           goals: Sequence[Goal] | None = None, font_path: str | None = None, tz: ZoneInfo = UTC) -> bytes:
+           goals: Sequence[Goal] | None = None, font_path: str | None = None, tz: ZoneInfo = UTC,
+           today: date | None = None) -> bytes:
     """Dispatch by format name: agenda md|pdf|ics (needs meeting for ics), goals csv|md|json.
 
     `tz` is the clock the meeting's time is written on in md and pdf; ICS carries UTC, which
-    calendar apps show in their own user's zone."""
+    calendar apps show in their own user's zone. `today` dates a goals Markdown export."""
     if goals is not None:
+        if fmt == "md":
+            return goals_markdown(goals, today=today)
         table = {"csv": goals_csv, "md": goals_markdown, "json": goals_json}
         if fmt not in table:
             raise ValueError(f"goals export format must be csv, md or json, not {fmt!r}")

@@ -172,6 +172,18 @@ def test_goals_markdown_lists_each_goal():
     assert goals_markdown([]).decode() == "# Goals\n\nNo goals yet.\n"
 
 
+def test_a_dated_goals_markdown_export_marks_what_is_overdue_as_the_pages_do():
+    late = goals()[0].model_copy(update={"deadline": date(2026, 11, 1), "milestones": [
+        Milestone(title="Book the venue", due=date(2026, 11, 10)),
+        Milestone(title="Send invites", due=date(2026, 11, 12), done=True)]})
+    text = render("md", goals=[late], today=date(2026, 11, 23)).decode()
+    assert text.startswith("# Goals of ana\n\nAs of 23 Nov 2026.\n\n## ")
+    assert "**Deadline:** Sun 01 Nov 2026 (passed)" in text
+    assert "- [ ] Book the venue (by 10 Nov 2026, overdue)" in text
+    assert "- [x] Send invites (by 12 Nov 2026)\n" in text
+    assert "overdue" not in goals_markdown([late]).decode()  # undated: a snapshot without marks
+
+
 def test_render_dispatches_by_format_and_rejects_unknown_ones():
     a, m = agenda(), meeting()
     assert render("md", agenda=a, meeting=m) == agenda_markdown(a, m)

@@ -175,7 +175,7 @@ def test_exports_check_access_and_the_operator_path_is_cli_only(svc):
 
 def goals_md(svc: Service) -> bytes:
     from assistant.exports import goals_markdown
-    return goals_markdown(svc.deps.store.list_goals(owner="alex"))
+    return goals_markdown(svc.deps.store.list_goals(owner="alex"), today=svc.deps.today())
 
 
 def test_brief_shows_progress_since_last_meeting_questions_and_history(svc):

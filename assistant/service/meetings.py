@@ -271,7 +271,7 @@ class MeetingService(MeetingPrepService, MeetingBriefService):
             stem = f"{'meeting' if fmt == 'ics' else 'agenda'}-{_slug(meeting.mentee)}-{self._day(meeting.starts_at):%Y-%m-%d}"
         elif what == "goals":
             owner = self.user(_need(mentee, "mentee"))
-            data = render(fmt, goals=store.list_goals(owner=owner.name))
+            data = render(fmt, goals=store.list_goals(owner=owner.name), today=self.deps.today())
             stem = f"goals-{_slug(owner.name)}"
         else:
             raise ValueError(f"Nothing to export called {what!r}: use agenda or goals.")
