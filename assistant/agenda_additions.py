@@ -26,11 +26,11 @@ def add_to_agenda(agenda: Agenda, additions: Mapping[str, Sequence[str]], mentor
     version to save. Entries it already has are not added twice."""
     new = {slot: _new_entries(getattr(agenda, slot), additions.get(slot, ())) for slot in _LISTS}
     items = list(agenda.items)
-    for slot, (topic, owner) in _GROUPED.items():
-        if new[slot]:
-            items = _grouped(items, slot, new[slot], topic.format(mentor=mentor or "the mentor"), owner)
     fresh = [_item(_blocker_topic(b), "blocker", _link_goal(b, goals)) for b in new["blockers"]]
     fresh += [_item(w, "want") for w in new["wants"] if not _covered(w, items)]
+    for slot, (topic, owner) in _GROUPED.items():
+        if new[slot]:
+            fresh += _grouped(items, slot, new[slot], topic.format(mentor=mentor or "the mentor"), owner)
     fields = agenda.model_dump()
     fields.update({slot: list(getattr(agenda, slot)) + new[slot] for slot in _LISTS})
     fields.update(items=retime(_insert(items, fresh, agenda.meeting_minutes), agenda.meeting_minutes),
@@ -56,11 +56,13 @@ def _item(topic: str, kind: str, goal_id: int | None = None, owner: str = "mente
 
 
 def _grouped(items: list[AgendaItem], kind: str, entries: list[str], topic: str, owner: str) -> list[AgendaItem]:
-    """The entries added to the item of their kind, or to a new one when the mentee removed it."""
+    """Adds the entries to the item of their kind, in place; or returns a new item for them (the
+    mentee removed that item, or there was none)."""
     for n, item in enumerate(items):
         if item.kind == kind:
-            return items[:n] + [item.model_copy(update={"details": item.details + entries})] + items[n + 1:]
-    return _insert(items, [_item(topic, kind, owner=owner, details=entries)], None)
+            items[n] = item.model_copy(update={"details": item.details + entries})
+            return []
+    return [_item(topic, kind, owner=owner, details=entries)]
 
 
 def _covered(wish: str, items: Sequence[AgendaItem]) -> bool:
@@ -69,12 +71,12 @@ def _covered(wish: str, items: Sequence[AgendaItem]) -> bool:
     return bool(words) and any(words & keywords(" ".join([i.topic, *i.details])) for i in items)
 
 
-def _insert(items: list[AgendaItem], fresh: list[AgendaItem], minutes: int | None) -> list[AgendaItem]:
+def _insert(items: list[AgendaItem], fresh: list[AgendaItem], minutes: int) -> list[AgendaItem]:
     """`fresh` before the wrap-up item; past the room a meeting has (one item per 5 minutes),
     the last items before the wrap-up fold into "Other topics", as when the agenda was built."""
     at = next((n for n, i in enumerate(items) if i.kind == "wrapup"), len(items))
     body, tail = items[:at] + fresh, items[at:]
-    room = len(body) + len(tail) if minutes is None else minutes // MIN_ITEM_MINUTES
+    room = minutes // MIN_ITEM_MINUTES
     if len(body) + len(tail) <= room:
         return body + tail
     keep = max(room - len(tail) - 1, 1)

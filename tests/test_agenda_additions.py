@@ -1,6 +1,8 @@
 """Entries told to the prep chat after saving join the saved agenda (assistant/agenda_additions.py)."""
 from __future__ import annotations
 
+import pytest
+
 from assistant.agenda import build_agenda, retime
 from assistant.agenda_additions import add_to_agenda
 from assistant.coach.prep_models import PrepDraft
@@ -65,3 +67,22 @@ def test_a_full_short_meeting_folds_the_last_items_into_other_topics():
     assert new.items[-1].kind == "wrapup" and new.items[1].topic == "Other topics"
     assert new.items[1].details == ["Blocker: no laptop", "Blocker: no budget", "Blocker: no reviewer"]
     assert new.blockers == ["waiting for legal", "no laptop", "no budget", "no reviewer"]
+
+
+def test_a_question_for_a_full_agenda_folds_in_instead_of_overfilling_the_meeting():
+    agenda = saved(15, blockers=["waiting for legal", "no laptop"])
+    new = add_to_agenda(agenda, {"questions": ["Who signs off?"], "wins": ["shipped it"]}, "bob")
+    assert [i.kind for i in new.items] == ["blocker", "other", "wrapup"] and sum(i.minutes for i in new.items) == 15
+    assert new.items[1].details == ["Blocker: no laptop", "Questions for bob", "Wins to share"]
+    assert new.questions == ["Who signs off?"] and new.wins == ["shipped it"]  # the brief still lists them
+
+
+@pytest.mark.parametrize("minutes", [15, 20, 30, 45, 60, 240])
+@pytest.mark.parametrize("before, added", [(0, 1), (2, 3), (5, 12), (12, 1)])
+def test_any_addition_to_any_agenda_still_fills_the_meeting_exactly(minutes, before, added):
+    agenda = saved(minutes, blockers=[f"old blocker {n}" for n in range(before)], questions=["Q1?"])
+    new = add_to_agenda(agenda, {"blockers": [f"new blocker {n}" for n in range(added)], "questions": ["Q2?"],
+                                 "wins": ["a win"], "wants": ["talk about travel"]}, "bob")
+    assert sum(i.minutes for i in new.items) == minutes and min(i.minutes for i in new.items) >= 5
+    assert len(new.items) <= minutes // 5 and new.items[-1].kind == "wrapup"
+    assert len(new.blockers) == before + added and new.questions == ["Q1?", "Q2?"]
