@@ -76,7 +76,7 @@ def test_prep_page_saves_the_agenda_with_downloads_and_edits(home):
     assert "Send the outline to Maria" in shown  # last meeting's action item was asked about
     assert "Shall I save it?" in shown
     at.chat_input[0].set_value("yes").run()
-    assert "Agenda v1 saved" in texts(at)
+    assert "Agenda v1 saved" in texts(at) and "Remembered something? Tell the coach" in texts(at)
     assert "Version 1" in texts(at) and "I gave a demo and got praised" in texts(at)
     assert sorted(b.key for b in at.get("download_button")) == ["prep-2-ics", "prep-2-md", "prep-2-pdf"]
     # Edit: a new first item, the rest kept; saving re-fits the minutes as version 2.

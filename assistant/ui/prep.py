@@ -75,6 +75,9 @@ with side:
     else:
         show_agenda(agenda, svc.deps.settings.tz)
         download_buttons(svc, user, meeting, key=f"prep-{meeting.id}")
+        if draft.stage == "saved":
+            st.caption("Remembered something? Tell the coach (\u201cI'd also like to ask \u2026\u201d): "
+                       "it joins this agenda as a new version.")
         # the prep is always for a meeting still ahead; keyed so that it stays open across saves and edits
         with st.expander("✏️ Edit the agenda", key=f"agenda-edit-open-{meeting.id}", on_change="rerun"):
             edit_form()
