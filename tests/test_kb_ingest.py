@@ -289,3 +289,14 @@ def test_utf16_text_and_markdown_code_blocks(kb, tmp_path):
     assert titles == {"travel.txt": "Travel guide", "tools.md": "Tools"}
     hit = kb.search("How do I book weekly meetings?", k=1)[0]
     assert hit.section == "Calendar" and "# not a heading" in hit.text
+
+
+def test_a_document_making_too_many_passages_is_refused_before_any_embedding(kb, monkeypatch):
+    import assistant.kb.index as index
+    monkeypatch.setattr(index, "MAX_PASSAGES", 5)
+    monkeypatch.setattr(kb, "_embed", lambda texts: pytest.fail("the passages were embedded"))
+    before = kb.list_documents()
+    data = "\n\n".join(f"Paragraph {n}: " + "mentoring word " * 60 for n in range(12)).encode()
+    result = kb.add_bytes("long.txt", data)
+    assert result.status == "error" and "the limit is 5 per document: split it into several files" in result.error
+    assert kb.list_documents() == before

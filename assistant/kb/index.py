@@ -31,6 +31,10 @@ Progress = Callable[[int, int, str], None]
 REVISION_CHECK_SECONDS = 2.0  # how stale a search may be after another process wrote
 QUERY_CACHE = 256  # query embeddings kept
 DEFAULTS_FLAG = "defaults_loaded"
+# Passages one document may make. A 16.8 MB text file of short paragraphs made about 28,000:
+# embedding them took 5 minutes of both cores, and the index then failed every listing and
+# search ("too many SQL variables" inside Chroma). 3 MB of such text makes about 6,400.
+MAX_PASSAGES = 10_000
 
 
 class KnowledgeBase:
@@ -122,6 +126,9 @@ class KnowledgeBase:
                                 chunks=self.store.count({"doc_id": same["doc_id"]}))
         doc = parse(name, data)
         pieces = split_document(doc)
+        if len(pieces) > MAX_PASSAGES:
+            raise IngestError(f"it splits into {len(pieces):,} passages; the limit is {MAX_PASSAGES:,} "
+                              "per document: split it into several files")
         # Everything is computed before the index is touched: a failure here changes nothing.
         texts = [index_text(p) for p in pieces]
         try:
