@@ -7,6 +7,7 @@ from the agenda).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -139,9 +140,7 @@ def render(fmt: str, *, agenda: Agenda | None = None, meeting: Meeting | None = 
     `tz` is the clock the meeting's time is written on in md and pdf; ICS carries UTC, which
     calendar apps show in their own user's zone. `today` dates a goals Markdown export."""
     if goals is not None:
-        if fmt == "md":
-            return goals_markdown(goals, today=today)
-        table = {"csv": goals_csv, "md": goals_markdown, "json": goals_json}
+        table = {"csv": goals_csv, "md": functools.partial(goals_markdown, today=today), "json": goals_json}
         if fmt not in table:
             raise ValueError(f"goals export format must be csv, md or json, not {fmt!r}")
         return table[fmt](goals)
